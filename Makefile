@@ -1,0 +1,97 @@
+# nsinit: a tiny init for PID namespaces and containers.
+#
+#   make            build $(BUILD)/nsinit (dynamic, for development)
+#   make check      install what the tests need (apt-get), build, run unit and
+#                   integration tests against $(BUILD)/nsinit
+#   make demo       install what the demo needs, build, and show orphan reaping live
+#   make install    install the binary (honours DESTDIR and PREFIX)
+#
+# Sanitizers: make check BUILD=build/asan SANITIZE=address,undefined
+# Valgrind:   make check NSINIT_WRAP='valgrind -q --error-exitcode=99 ...'
+
+VERSION  := 0.1.0
+PREFIX   ?= /usr/local
+BINDIR   ?= $(PREFIX)/bin
+DESTDIR  ?=
+BUILD    ?= build
+SANITIZE ?=
+
+CC       ?= cc
+CFLAGS   ?= -O2 -g
+WARNINGS := -std=gnu11 -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+            -Wformat=2 -Wvla -Wpointer-arith -Wcast-qual -Wundef -Werror
+CPPFLAGS += -Ilib -Iinit -Ispawn -D_GNU_SOURCE -DNSINIT_VERSION='"$(VERSION)"'
+ifneq ($(SANITIZE),)
+SANFLAGS := -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover=all
+endif
+ALL_CFLAGS  = $(WARNINGS) $(CFLAGS) $(SANFLAGS)
+ALL_LDFLAGS = $(LDFLAGS) $(SANFLAGS)
+LDLIBS_NSINIT = -lcap
+
+SRCS := $(wildcard lib/*.c) $(wildcard spawn/*.c) $(wildcard init/*.c)
+OBJS := $(SRCS:%.c=$(BUILD)/%.o)
+
+# Unit tests compile the files under test directly, with the test files.
+UNIT_TESTS   := $(wildcard tests/unit/*.c)
+UNIT_SUBJECT := lib/signame.c lib/duration.c lib/exitcode.c init/options.c
+ITEST_SRCS   := $(wildcard tests/integration/*.c)
+
+CRITERION_LIBS = $(shell pkg-config --libs criterion 2>/dev/null || echo -lcriterion)
+
+.PHONY: all check unit integration deps demo install clean
+
+all: $(BUILD)/nsinit
+
+$(BUILD)/nsinit: $(OBJS)
+	$(CC) $(ALL_LDFLAGS) -o $@ $(OBJS) $(LDLIBS_NSINIT) $(LDLIBS)
+
+$(BUILD)/%.o: %.c $(wildcard lib/*.h init/*.h spawn/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
+
+$(BUILD)/unit-tests: $(UNIT_TESTS) $(UNIT_SUBJECT) $(wildcard lib/*.h init/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $(UNIT_TESTS) $(UNIT_SUBJECT) $(CRITERION_LIBS)
+
+$(BUILD)/integration-tests: $(ITEST_SRCS) $(wildcard tests/integration/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(WARNINGS) $(CFLAGS) -o $@ $(ITEST_SRCS) $(CRITERION_LIBS)
+
+$(BUILD)/probe: tests/helpers/probe.c
+	@mkdir -p $(dir $@)
+	$(CC) $(WARNINGS) $(CFLAGS) -o $@ $<
+
+# What a fresh Debian machine lacks for building and testing; installed only
+# when missing, so that a machine without network access still works once set up.
+deps:
+	@missing=; \
+	pkg-config --exists criterion 2>/dev/null || missing="$$missing libcriterion-dev"; \
+	pkg-config --exists libcap 2>/dev/null || missing="$$missing libcap-dev"; \
+	command -v pkg-config >/dev/null || missing="$$missing pkg-config"; \
+	command -v ps >/dev/null || missing="$$missing procps"; \
+	command -v unshare >/dev/null || missing="$$missing util-linux"; \
+	if [ -n "$$missing" ]; then \
+		echo "installing:$$missing"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	fi
+
+unit: deps $(BUILD)/unit-tests
+	$(BUILD)/unit-tests
+
+integration: deps $(BUILD)/nsinit $(BUILD)/integration-tests $(BUILD)/probe
+	NSINIT=$(abspath $(BUILD)/nsinit) NSINIT_PROBE=$(abspath $(BUILD)/probe) \
+		$(BUILD)/integration-tests
+
+check: deps
+	$(MAKE) unit
+	$(MAKE) integration
+
+demo: deps $(BUILD)/nsinit
+	NSINIT=$(abspath $(BUILD)/nsinit) sh tests/demo/demo.sh
+
+install: $(BUILD)/nsinit
+	install -d $(DESTDIR)$(BINDIR)
+	install -m 0755 $(BUILD)/nsinit $(DESTDIR)$(BINDIR)/nsinit
+
+clean:
+	rm -rf build

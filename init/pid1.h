@@ -1,0 +1,53 @@
+/* The PID 1 runtime: start the command, then reap, forward and shut down. */
+#ifndef NSINIT_PID1_H
+#define NSINIT_PID1_H
+
+#include "options.h"
+
+#include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+/* What the shutdown has done so far. */
+struct shutdown {
+	bool begun;
+	bool killed;          /* SIGKILL sent: only reaping is left */
+	uint64_t start_us;    /* when the kill-child signal went out */
+	uint64_t deadline_us; /* when the grace period ends */
+	unsigned left;        /* processes reaped since the shutdown began */
+};
+
+/* Everything the signal loop needs; nothing else is global. */
+struct pid1 {
+	const struct options *opts;
+	pid_t command;       /* the command's pid while it runs, else 0 */
+	int command_status;  /* its wait status, once it has exited */
+	bool command_done;
+	bool owns_namespace; /* PID 1 of a PID namespace: kill(-1) means exactly it */
+	int relay_sock;      /* the socket to the relay, or -1 */
+	struct shutdown sd;
+};
+
+/* Be init: start the command, run the loop, return nsinit's exit code.
+ * `relay_sock` is PID 1's end of the relay's socket, or -1 without a relay. */
+int pid1_run(const struct options *opts, const sigset_t *original_mask, int relay_sock);
+
+/* reap.c: reap every child that has exited, without blocking. Records the
+ * command's exit in p. Returns true when no child is left at all. */
+bool reap_all(struct pid1 *p);
+
+/* forward.c: pass a signal PID 1 received on to the command. */
+struct signalfd_siginfo;
+void forward_signal(struct pid1 *p, const struct signalfd_siginfo *si);
+
+/* shutdown.c: send the kill-child signal to everything left. */
+void shutdown_begin(struct pid1 *p, const char *why);
+/* SIGKILL what is left once the grace period is over. */
+void shutdown_check_deadline(struct pid1 *p);
+/* The poll timeout in ms the shutdown needs: -1 when it needs none. */
+int shutdown_poll_timeout(const struct pid1 *p);
+/* Log how the shutdown went (-v). */
+void shutdown_report(const struct pid1 *p);
+
+#endif

@@ -1,0 +1,92 @@
+/* Reaping: after every wakeup, collect every child that has exited, so that
+ * one SIGCHLD standing for many exits (the kernel merges them) loses none,
+ * and the command's own exit is seen whenever it happens among them. */
+#include "pid1.h"
+
+#include "msg.h"
+#include "signame.h"
+#include "sys.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+/* The name of a zombie, from /proc/PID/comm, or "?" if /proc cannot say. */
+static const char *zombie_name(pid_t pid, char *buf, size_t len)
+{
+	char path[32];
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/comm", (int)pid);
+	fd = sys_open(path, O_RDONLY);
+	n = fd < 0 ? -1 : sys_read(fd, buf, len - 1);
+	if (fd >= 0)
+		close(fd);
+	if (n <= 0)
+		return "?";
+	buf[n] = '\0';
+	buf[strcspn(buf, "\n")] = '\0';
+	return buf;
+}
+
+/* "exited 3" or "killed by SIGTERM". */
+static const char *describe(int status, char *buf, size_t len)
+{
+	char name[SIGNAME_MAX];
+
+	if (WIFSIGNALED(status))
+		snprintf(buf, len, "killed by %s%s", signame_format(WTERMSIG(status), name, sizeof(name)),
+			 WCOREDUMP(status) ? " (core dumped)" : "");
+	else
+		snprintf(buf, len, "exited %d", WEXITSTATUS(status));
+	return buf;
+}
+
+/* Wait for one exited child without blocking. With -v, peek first (WNOWAIT)
+ * so that the zombie's name can still be read before it is gone. Returns
+ * its pid, 0 if none has exited, -1 with errno ECHILD if there are none. */
+static pid_t reap_one(int *status, char *name, size_t name_len)
+{
+	siginfo_t info;
+
+	if (msg_verbosity() < 1)
+		return sys_waitpid(-1, status, WNOHANG);
+	memset(&info, 0, sizeof(info));
+	if (sys_waitid(P_ALL, 0, &info, WEXITED | WNOHANG | WNOWAIT) < 0)
+		return -1;
+	if (info.si_pid == 0)
+		return 0;
+	zombie_name(info.si_pid, name, name_len);
+	return sys_waitpid(info.si_pid, status, WNOHANG);
+}
+
+bool reap_all(struct pid1 *p)
+{
+	for (;;) {
+		char name[64] = "?", what[64];
+		int status;
+		pid_t pid = reap_one(&status, name, sizeof(name));
+
+		if (pid == 0)
+			return false;
+		if (pid < 0) {
+			if (errno == ECHILD)
+				return true;
+			warn_errno("cannot reap children");
+			return false;
+		}
+		if (pid == p->command) {
+			p->command = 0;
+			p->command_done = true;
+			p->command_status = status;
+			note("command %d %s", (int)pid, describe(status, what, sizeof(what)));
+			continue;
+		}
+		if (p->sd.begun)
+			p->sd.left++;
+		note("reaped orphan %d (%s): %s", (int)pid, name, describe(status, what, sizeof(what)));
+	}
+}

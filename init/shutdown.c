@@ -1,0 +1,97 @@
+/* Shutdown: the kill-child signal to everything left, a grace period for a
+ * signal other than SIGKILL, then SIGKILL. */
+#include "pid1.h"
+
+#include "clock.h"
+#include "descendants.h"
+#include "msg.h"
+#include "signame.h"
+
+#include <errno.h>
+#include <signal.h>
+
+/* While SIGKILLed processes outside a namespace of ours are collected, look
+ * again this often for descendants that a walk could have missed (forked
+ * mid-walk, then reparented to us without a SIGCHLD). */
+#define REWALK_MS 100
+
+/* Send sig to everything left. As PID 1 of a PID namespace, kill(-1) reaches
+ * exactly the namespace (never PID 1 itself). Otherwise it would reach every
+ * process of the user, so only our own descendants are signalled. */
+static void signal_everything(const struct pid1 *p, int sig)
+{
+	char name[SIGNAME_MAX];
+
+	if (!p->owns_namespace) {
+		descendants_signal(sig);
+		return;
+	}
+	if (kill(-1, sig) < 0 && errno != ESRCH)
+		warn_errno("cannot send %s to the namespace", signame_format(sig, name, sizeof(name)));
+}
+
+void shutdown_begin(struct pid1 *p, const char *why)
+{
+	int sig = p->opts->kill_signal;
+	char name[SIGNAME_MAX];
+
+	if (p->sd.begun)
+		return;
+	p->sd.begun = true;
+	p->sd.start_us = clock_now_us();
+	p->sd.deadline_us = p->sd.start_us + p->opts->grace_us;
+	note("shutdown: %s; sending %s to what is left", why, signame_format(sig, name, sizeof(name)));
+	signal_everything(p, sig);
+	if (sig == SIGKILL) {
+		p->sd.killed = true;
+		return;
+	}
+	/* A stopped process would sit on the signal until the grace runs out. */
+	if (sig != SIGCONT)
+		signal_everything(p, SIGCONT);
+}
+
+void shutdown_check_deadline(struct pid1 *p)
+{
+	if (!p->sd.begun)
+		return;
+	if (p->sd.killed) {
+		if (!p->owns_namespace)
+			signal_everything(p, SIGKILL);
+		return;
+	}
+	if (clock_now_us() < p->sd.deadline_us)
+		return;
+	note("shutdown: grace period over; sending SIGKILL");
+	p->sd.killed = true;
+	signal_everything(p, SIGKILL);
+}
+
+int shutdown_poll_timeout(const struct pid1 *p)
+{
+	uint64_t now, left_us;
+
+	if (!p->sd.begun)
+		return -1; /* idle: wake only for a signal or the relay */
+	if (p->sd.killed)
+		return p->owns_namespace ? -1 : REWALK_MS;
+	now = clock_now_us();
+	if (now >= p->sd.deadline_us)
+		return 0;
+	left_us = p->sd.deadline_us - now;
+	/* Round up, so that we never wake just before the deadline and spin. */
+	return left_us / 1000 >= 3600000 ? 3600000 : (int)((left_us + 999) / 1000);
+}
+
+void shutdown_report(const struct pid1 *p)
+{
+	char name[SIGNAME_MAX];
+	uint64_t took;
+
+	if (!p->sd.begun)
+		return;
+	took = clock_now_us() - p->sd.start_us;
+	note("shutdown: %s sent, %u processes left, done in %llu.%llu ms",
+	     signame_format(p->opts->kill_signal, name, sizeof(name)), p->sd.left,
+	     (unsigned long long)(took / 1000), (unsigned long long)(took % 1000 / 100));
+}

@@ -1,0 +1,115 @@
+/* Messages on stderr. See msg.h for why each line is a single write. */
+#include "msg.h"
+
+#include "exitcode.h"
+#include "sys.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+/* Written once by main() before any other process exists; read-only after. */
+static int verbosity;
+
+void msg_set_verbosity(int v)
+{
+	verbosity = v;
+}
+
+int msg_verbosity(void)
+{
+	return verbosity;
+}
+
+/* Bytes that (v)snprintf wrote into a buffer with `room` bytes left. */
+static size_t written(int n, size_t room)
+{
+	if (n < 0 || room == 0)
+		return 0;
+	return (size_t)n < room ? (size_t)n : room - 1;
+}
+
+/* Format "nsinit: <fmt>[: <strerror(err)>]\n" and write it in one go. */
+static void emit(int err, bool with_errno, const char *fmt, va_list ap)
+{
+	char line[1024];
+	const size_t cap = sizeof(line) - 1; /* keep one byte for the newline */
+	size_t len;
+
+	len = written(snprintf(line, cap, "nsinit: "), cap);
+	len += written(vsnprintf(line + len, cap - len, fmt, ap), cap - len);
+	if (with_errno)
+		len += written(snprintf(line + len, cap - len, ": %s", strerror(err)), cap - len);
+	line[len++] = '\n';
+	/* Best effort: a short or failed write to stderr is not worth dying for. */
+	(void)sys_write(STDERR_FILENO, line, len);
+}
+
+noreturn void die(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	emit(0, false, fmt, ap);
+	va_end(ap);
+	_exit(EXIT_NSINIT_FAILED);
+}
+
+noreturn void die_errno(const char *fmt, ...)
+{
+	int err = errno;
+	va_list ap;
+
+	va_start(ap, fmt);
+	emit(err, true, fmt, ap);
+	va_end(ap);
+	_exit(EXIT_NSINIT_FAILED);
+}
+
+noreturn void die_code(int code, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	emit(0, false, fmt, ap);
+	va_end(ap);
+	_exit(code);
+}
+
+void warn(const char *fmt, ...)
+{
+	int err = errno;
+	va_list ap;
+
+	va_start(ap, fmt);
+	emit(0, false, fmt, ap);
+	va_end(ap);
+	errno = err;
+}
+
+void warn_errno(const char *fmt, ...)
+{
+	int err = errno;
+	va_list ap;
+
+	va_start(ap, fmt);
+	emit(err, true, fmt, ap);
+	va_end(ap);
+	errno = err;
+}
+
+void note(const char *fmt, ...)
+{
+	int err = errno;
+	va_list ap;
+
+	if (verbosity < 1)
+		return;
+	va_start(ap, fmt);
+	emit(0, false, fmt, ap);
+	va_end(ap);
+	errno = err;
+}

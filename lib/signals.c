@@ -1,0 +1,49 @@
+/* Signal masks and the signalfd. nsinit never installs a handler: everything
+ * it cares about arrives through one signalfd and is handled synchronously. */
+#include "signals.h"
+
+#include "msg.h"
+
+#include <sys/signalfd.h>
+
+/* Signals raised synchronously by a fault in nsinit itself. Blocking them
+ * would make the kernel kill nsinit silently instead of dumping core. */
+static const int fault_signals[] = { SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGTRAP, SIGSYS, SIGABRT };
+
+static void handled_set(sigset_t *set)
+{
+	sigfillset(set);
+	for (size_t i = 0; i < sizeof(fault_signals) / sizeof(fault_signals[0]); i++)
+		sigdelset(set, fault_signals[i]);
+}
+
+void signals_take_over(sigset_t *original)
+{
+	sigset_t set;
+
+	handled_set(&set);
+	if (sigprocmask(SIG_BLOCK, &set, original) < 0)
+		die_errno("cannot block signals");
+	/* Dispositions survive execve only as SIG_DFL or SIG_IGN, so SIGCHLD is
+	 * either already default or ignored; either way default is right. */
+	if (signal(SIGCHLD, SIG_DFL) == SIG_ERR)
+		die_errno("cannot reset SIGCHLD to its default action");
+}
+
+int signals_open_fd(void)
+{
+	sigset_t set;
+	int fd;
+
+	handled_set(&set);
+	fd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
+	if (fd < 0)
+		die_errno("cannot create a signalfd");
+	return fd;
+}
+
+void signals_give_back(const sigset_t *original)
+{
+	if (sigprocmask(SIG_SETMASK, original, NULL) < 0)
+		die_errno("cannot restore the signal mask");
+}

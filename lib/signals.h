@@ -1,0 +1,20 @@
+/* The signal set-up shared by the relay and PID 1: every signal but the
+ * synchronous fault signals is blocked and read from one signalfd. */
+#ifndef NSINIT_SIGNALS_H
+#define NSINIT_SIGNALS_H
+
+#include <signal.h>
+
+/* Block every signal except the fault signals the kernel raises on a bad
+ * instruction or access, storing the mask nsinit was started with in
+ * *original. Also resets SIGCHLD to its default disposition: ignored, the
+ * kernel would reap children behind nsinit's back. Dies on failure. */
+void signals_take_over(sigset_t *original);
+
+/* A non-blocking, close-on-exec signalfd for the blocked signals. */
+int signals_open_fd(void);
+
+/* In a forked child: give back the mask nsinit was started with. */
+void signals_give_back(const sigset_t *original);
+
+#endif

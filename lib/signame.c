@@ -1,0 +1,113 @@
+/* Signal names as kill(1) and the shells spell them. */
+#include "signame.h"
+
+#include <ctype.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+static const struct {
+	const char *name;
+	int sig;
+} names[] = {
+	{ "HUP", SIGHUP },       { "INT", SIGINT },       { "QUIT", SIGQUIT },
+	{ "ILL", SIGILL },       { "TRAP", SIGTRAP },     { "ABRT", SIGABRT },
+	{ "IOT", SIGIOT },       { "BUS", SIGBUS },       { "FPE", SIGFPE },
+	{ "KILL", SIGKILL },     { "USR1", SIGUSR1 },     { "SEGV", SIGSEGV },
+	{ "USR2", SIGUSR2 },     { "PIPE", SIGPIPE },     { "ALRM", SIGALRM },
+	{ "TERM", SIGTERM },     { "STKFLT", SIGSTKFLT }, { "CHLD", SIGCHLD },
+	{ "CLD", SIGCHLD },      { "CONT", SIGCONT },     { "STOP", SIGSTOP },
+	{ "TSTP", SIGTSTP },     { "TTIN", SIGTTIN },     { "TTOU", SIGTTOU },
+	{ "URG", SIGURG },       { "XCPU", SIGXCPU },     { "XFSZ", SIGXFSZ },
+	{ "VTALRM", SIGVTALRM }, { "PROF", SIGPROF },     { "WINCH", SIGWINCH },
+	{ "IO", SIGIO },         { "POLL", SIGPOLL },     { "PWR", SIGPWR },
+	{ "SYS", SIGSYS },
+};
+
+/* Parse a whole decimal number in [0, INT_MAX]; -1 if `s` is anything else. */
+static int parse_decimal(const char *s)
+{
+	long v = 0;
+
+	if (*s == '\0')
+		return -1;
+	for (; *s; s++) {
+		if (!isdigit((unsigned char)*s))
+			return -1;
+		v = v * 10 + (*s - '0');
+		if (v > INT_MAX)
+			return -1;
+	}
+	return (int)v;
+}
+
+/* "RTMIN", "RTMIN+n", "RTMAX", "RTMAX-n" (case already folded by the caller's
+ * strncasecmp), checked against the real-time range of this libc. */
+static int parse_realtime(const char *s)
+{
+	int base, off = 0, sign;
+
+	if (strncasecmp(s, "RTMIN", 5) == 0) {
+		base = SIGRTMIN;
+		sign = 1;
+	} else if (strncasecmp(s, "RTMAX", 5) == 0) {
+		base = SIGRTMAX;
+		sign = -1;
+	} else {
+		return -1;
+	}
+	s += 5;
+	if (*s != '\0') {
+		if (*s != (sign > 0 ? '+' : '-'))
+			return -1;
+		off = parse_decimal(s + 1);
+		if (off < 0)
+			return -1;
+	}
+	if (off > SIGRTMAX - SIGRTMIN)
+		return -1;
+	return base + sign * off;
+}
+
+int signame_parse(const char *text)
+{
+	const char *s = text;
+	int sig;
+
+	if (s == NULL || *s == '\0')
+		return -1;
+	if (isdigit((unsigned char)*s)) {
+		sig = parse_decimal(s);
+		return (sig >= 1 && sig < NSIG) ? sig : -1;
+	}
+	if (strncasecmp(s, "SIG", 3) == 0)
+		s += 3;
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (strcasecmp(s, names[i].name) == 0)
+			return names[i].sig;
+	return parse_realtime(s);
+}
+
+const char *signame_format(int sig, char *buf, size_t len)
+{
+	if (sig >= SIGRTMIN && sig <= SIGRTMAX) {
+		if (sig == SIGRTMIN)
+			snprintf(buf, len, "SIGRTMIN");
+		else
+			snprintf(buf, len, "SIGRTMIN+%d", sig - SIGRTMIN);
+		return buf;
+	}
+	/* The first name in the table is the canonical one (IOT, CLD, POLL follow
+	 * ABRT, CHLD, IO). */
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		if (names[i].sig == sig) {
+			snprintf(buf, len, "SIG%s", names[i].name);
+			return buf;
+		}
+	}
+	snprintf(buf, len, "signal %d", sig);
+	return buf;
+}

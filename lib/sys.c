@@ -1,0 +1,138 @@
+/* The one place where EINTR is retried, and the raw system calls. */
+#include "sys.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <sched.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#ifndef SYS_clone3
+#define SYS_clone3 435
+#endif
+#ifndef SYS_pidfd_open
+#define SYS_pidfd_open 434
+#endif
+#ifndef SYS_pidfd_send_signal
+#define SYS_pidfd_send_signal 424
+#endif
+#ifndef SYS_close_range
+#define SYS_close_range 436
+#endif
+
+/* Retry `call` while it fails with EINTR. Every EINTR retry goes through it. */
+#define RETRY(type, call)                                                      \
+	do {                                                                   \
+		type r_;                                                       \
+		do                                                             \
+			r_ = (call);                                           \
+		while (r_ < 0 && errno == EINTR);                              \
+		return r_;                                                     \
+	} while (0)
+
+ssize_t sys_read(int fd, void *buf, size_t len)
+{
+	RETRY(ssize_t, read(fd, buf, len));
+}
+
+ssize_t sys_write(int fd, const void *buf, size_t len)
+{
+	RETRY(ssize_t, write(fd, buf, len));
+}
+
+pid_t sys_waitpid(pid_t pid, int *status, int flags)
+{
+	RETRY(pid_t, waitpid(pid, status, flags));
+}
+
+int sys_waitid(idtype_t type, id_t id, siginfo_t *info, int flags)
+{
+	RETRY(int, waitid(type, id, info, flags));
+}
+
+int sys_poll(struct pollfd *fds, nfds_t n, int timeout_ms)
+{
+	/* A retried poll restarts its timeout; callers recompute deadlines
+	 * from the clock, so a longer wait here is never a missed one. */
+	RETRY(int, poll(fds, n, timeout_ms));
+}
+
+int sys_open(const char *path, int flags)
+{
+	RETRY(int, open(path, flags | O_CLOEXEC));
+}
+
+ssize_t sys_sendmsg(int fd, const struct msghdr *msg, int flags)
+{
+	RETRY(ssize_t, sendmsg(fd, msg, flags | MSG_NOSIGNAL));
+}
+
+ssize_t sys_recvmsg(int fd, struct msghdr *msg, int flags)
+{
+	RETRY(ssize_t, recvmsg(fd, msg, flags | MSG_CMSG_CLOEXEC));
+}
+
+/* The kernel's struct clone_args, version 0 (64 bytes). */
+struct clone_args_v0 {
+	uint64_t flags;
+	uint64_t pidfd;
+	uint64_t child_tid;
+	uint64_t parent_tid;
+	uint64_t exit_signal;
+	uint64_t stack;
+	uint64_t stack_size;
+	uint64_t tls;
+};
+
+pid_t sys_clone3(uint64_t flags, int exit_signal)
+{
+	struct clone_args_v0 args;
+
+	memset(&args, 0, sizeof(args));
+	args.flags = flags;
+	args.exit_signal = (uint64_t)exit_signal;
+	return (pid_t)syscall(SYS_clone3, &args, sizeof(args));
+}
+
+pid_t sys_clone(unsigned long flags, int exit_signal)
+{
+	/* x86_64 argument order: flags, stack, parent_tid, child_tid, tls.
+	 * A NULL stack makes the child run on a copy of ours, like fork(). */
+	return (pid_t)syscall(SYS_clone, flags | (unsigned long)exit_signal, NULL, NULL, NULL, NULL);
+}
+
+int sys_pidfd_open(pid_t pid)
+{
+	/* pidfd_open(2) always sets O_CLOEXEC on the new fd. */
+	return (int)syscall(SYS_pidfd_open, pid, 0);
+}
+
+int sys_pidfd_send_signal(int pidfd, int sig)
+{
+	return (int)syscall(SYS_pidfd_send_signal, pidfd, sig, NULL, 0);
+}
+
+void sys_close_range(unsigned first, unsigned last)
+{
+	struct rlimit lim;
+
+	if (first > last)
+		return;
+	if (syscall(SYS_close_range, first, last, 0) == 0)
+		return;
+	/* Kernels before 5.9 (or valgrind) lack close_range: close one by one,
+	 * up to the highest fd that can exist. */
+	if (getrlimit(RLIMIT_NOFILE, &lim) == 0 && lim.rlim_cur != RLIM_INFINITY &&
+	    lim.rlim_cur <= last)
+		last = lim.rlim_cur > 0 ? (unsigned)(lim.rlim_cur - 1) : 0;
+	if (last > INT_MAX)
+		last = INT_MAX;
+	for (unsigned fd = first; fd <= last; fd++) {
+		(void)close((int)fd); /* EBADF for most: nothing to handle */
+		if (fd == last)
+			break;
+	}
+}

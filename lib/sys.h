@@ -1,0 +1,37 @@
+/* System calls as nsinit uses them: EINTR is retried here and nowhere else
+ * (never for close(2), whose fd is gone even when it reports EINTR), and the
+ * calls libc may lack (clone3, pidfd_*, close_range) are wrapped once.
+ * Each wrapper returns what the system call returns, with errno set on failure.
+ */
+#ifndef NSINIT_SYS_H
+#define NSINIT_SYS_H
+
+#include <poll.h>
+#include <signal.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+
+ssize_t sys_read(int fd, void *buf, size_t len);
+ssize_t sys_write(int fd, const void *buf, size_t len);
+pid_t sys_waitpid(pid_t pid, int *status, int flags);
+int sys_waitid(idtype_t type, id_t id, siginfo_t *info, int flags);
+int sys_poll(struct pollfd *fds, nfds_t n, int timeout_ms);
+int sys_open(const char *path, int flags);
+ssize_t sys_sendmsg(int fd, const struct msghdr *msg, int flags);
+ssize_t sys_recvmsg(int fd, struct msghdr *msg, int flags);
+
+/* clone3(2) with the given flags and exit signal, fork-like (no new stack).
+ * Fails with ENOSYS where seccomp or valgrind refuse clone3. */
+pid_t sys_clone3(uint64_t flags, int exit_signal);
+/* The older clone(2), fork-like: the fallback when clone3 is refused. */
+pid_t sys_clone(unsigned long flags, int exit_signal);
+
+int sys_pidfd_open(pid_t pid);
+int sys_pidfd_send_signal(int pidfd, int sig);
+/* close_range(2) over [first, last]; falls back to close(2) one by one. */
+void sys_close_range(unsigned first, unsigned last);
+
+#endif

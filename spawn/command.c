@@ -1,0 +1,63 @@
+/* fork + execvp, with execve's errno carried back through a close-on-exec
+ * pipe (musl's posix_spawn does the same): the pipe closes with no data when
+ * execve succeeds, so one read tells success from failure without a race. */
+#include "command.h"
+
+#include "exitcode.h"
+#include "msg.h"
+#include "signals.h"
+#include "sys.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <unistd.h>
+
+/* In the child: leaves only through execve or _exit. */
+static noreturn void exec_child(char *const argv[], const sigset_t *mask, int report_fd)
+{
+	int err;
+
+	signals_give_back(mask);
+	execvp(argv[0], argv);
+	err = errno;
+	(void)sys_write(report_fd, &err, sizeof(err));
+	_exit(exitcode_from_exec_errno(err));
+}
+
+/* Why execve failed, as one clause. A missing #! interpreter also reads as
+ * ENOENT, which would wrongly say the script itself is missing. */
+static void report_failure(const char *name, int err)
+{
+	if (err == ENOENT && strchr(name, '/') && access(name, F_OK) == 0)
+		warn("cannot run '%s': its #! interpreter was not found", name);
+	else
+		warn("cannot run '%s': %s", name, strerror(err));
+}
+
+pid_t command_start(char *const argv[], const sigset_t *original_mask, int *exit_code)
+{
+	int report[2], err, status;
+	ssize_t n;
+	pid_t pid;
+
+	if (pipe2(report, O_CLOEXEC) < 0)
+		die_errno("cannot create a pipe");
+	pid = fork();
+	if (pid < 0)
+		die_errno("cannot fork the command");
+	if (pid == 0) {
+		close(report[0]);
+		exec_child(argv, original_mask, report[1]);
+	}
+	close(report[1]);
+	n = sys_read(report[0], &err, sizeof(err));
+	close(report[0]);
+	if (n != (ssize_t)sizeof(err))
+		return pid; /* closed by a successful execve */
+
+	(void)sys_waitpid(pid, &status, 0);
+	report_failure(argv[0], err);
+	*exit_code = exitcode_from_exec_errno(err);
+	return -1;
+}

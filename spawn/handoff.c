@@ -1,0 +1,71 @@
+/* SCM_RIGHTS over a SOCK_SEQPACKET pair: one message, one optional fd. */
+#include "handoff.h"
+
+#include "msg.h"
+#include "sys.h"
+
+#include <errno.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+void handoff_pair(int fds[2])
+{
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, fds) < 0)
+		die_errno("cannot create a socket pair");
+}
+
+void handoff_send(int sock, pid_t ns_pid, int pidfd)
+{
+	union {
+		struct cmsghdr align;
+		char buf[CMSG_SPACE(sizeof(int))];
+	} control;
+	struct iovec iov = { &ns_pid, sizeof(ns_pid) };
+	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1 };
+
+	if (pidfd >= 0) {
+		struct cmsghdr *c;
+
+		memset(&control, 0, sizeof(control));
+		msg.msg_control = control.buf;
+		msg.msg_controllen = sizeof(control.buf);
+		c = CMSG_FIRSTHDR(&msg);
+		c->cmsg_level = SOL_SOCKET;
+		c->cmsg_type = SCM_RIGHTS;
+		c->cmsg_len = CMSG_LEN(sizeof(int));
+		memcpy(CMSG_DATA(c), &pidfd, sizeof(int));
+	}
+	/* EPIPE means the relay is gone; the event loop sees that on its own. */
+	if (sys_sendmsg(sock, &msg, 0) < 0 && errno != EPIPE)
+		warn_errno("cannot hand the command's pidfd to the relay");
+}
+
+int handoff_recv(int sock, pid_t *ns_pid, int *pidfd)
+{
+	union {
+		struct cmsghdr align;
+		char buf[CMSG_SPACE(sizeof(int))];
+	} control;
+	struct iovec iov = { ns_pid, sizeof(*ns_pid) };
+	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1 };
+	struct cmsghdr *c;
+	ssize_t n;
+
+	*ns_pid = 0;
+	*pidfd = -1;
+	msg.msg_control = control.buf;
+	msg.msg_controllen = sizeof(control.buf);
+	n = sys_recvmsg(sock, &msg, MSG_DONTWAIT);
+	if (n < 0 && errno == EAGAIN)
+		return 0;
+	if (n <= 0)
+		return -1;
+	for (c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c))
+		if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS &&
+		    c->cmsg_len == CMSG_LEN(sizeof(int)))
+			memcpy(pidfd, CMSG_DATA(c), sizeof(int));
+	if (n != (ssize_t)sizeof(*ns_pid))
+		*ns_pid = 0;
+	return 1;
+}
