@@ -4,7 +4,7 @@
 #   make check      install what the tests need (apt-get), build, run unit and
 #                   integration tests against $(BUILD)/nsinit
 #   make demo       install what the demo needs, build, and show orphan reaping live
-#   make install    install the binary (honours DESTDIR and PREFIX)
+#   make install    install the binary and man page (honours DESTDIR and PREFIX)
 #
 # Sanitizers: make check BUILD=build/asan SANITIZE=address,undefined
 # Valgrind:   make check NSINIT_WRAP='valgrind -q --error-exitcode=99 ...'
@@ -12,6 +12,7 @@
 VERSION  := 0.1.0
 PREFIX   ?= /usr/local
 BINDIR   ?= $(PREFIX)/bin
+MANDIR   ?= $(PREFIX)/share/man
 DESTDIR  ?=
 BUILD    ?= build
 SANITIZE ?=
@@ -36,6 +37,8 @@ UNIT_TESTS   := $(wildcard tests/unit/*.c)
 UNIT_SUBJECT := lib/signame.c lib/duration.c lib/exitcode.c init/options.c
 ITEST_SRCS   := $(wildcard tests/integration/*.c)
 
+export NSINIT_WRAP
+
 CRITERION_LIBS = $(shell pkg-config --libs criterion 2>/dev/null || echo -lcriterion)
 
 .PHONY: all check unit integration deps demo install clean
@@ -55,9 +58,13 @@ $(BUILD)/unit-tests: $(UNIT_TESTS) $(UNIT_SUBJECT) $(wildcard lib/*.h init/*.h)
 
 $(BUILD)/integration-tests: $(ITEST_SRCS) $(wildcard tests/integration/*.h)
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(WARNINGS) $(CFLAGS) -o $@ $(ITEST_SRCS) $(CRITERION_LIBS)
+	$(CC) $(WARNINGS) -Wno-cast-qual $(CFLAGS) -o $@ $(ITEST_SRCS) $(CRITERION_LIBS)
 
 $(BUILD)/probe: tests/helpers/probe.c
+	@mkdir -p $(dir $@)
+	$(CC) $(WARNINGS) $(CFLAGS) -o $@ $<
+
+$(BUILD)/noclone3: tests/helpers/noclone3.c
 	@mkdir -p $(dir $@)
 	$(CC) $(WARNINGS) $(CFLAGS) -o $@ $<
 
@@ -78,9 +85,9 @@ deps:
 unit: deps $(BUILD)/unit-tests
 	$(BUILD)/unit-tests
 
-integration: deps $(BUILD)/nsinit $(BUILD)/integration-tests $(BUILD)/probe
+integration: deps $(BUILD)/nsinit $(BUILD)/integration-tests $(BUILD)/probe $(BUILD)/noclone3
 	NSINIT=$(abspath $(BUILD)/nsinit) NSINIT_PROBE=$(abspath $(BUILD)/probe) \
-		$(BUILD)/integration-tests
+	NSINIT_NOCLONE3=$(abspath $(BUILD)/noclone3) $(BUILD)/integration-tests
 
 check: deps
 	$(MAKE) unit
@@ -92,6 +99,8 @@ demo: deps $(BUILD)/nsinit
 install: $(BUILD)/nsinit
 	install -d $(DESTDIR)$(BINDIR)
 	install -m 0755 $(BUILD)/nsinit $(DESTDIR)$(BINDIR)/nsinit
+	install -d $(DESTDIR)$(MANDIR)/man1
+	install -m 0644 packaging/nsinit.1 $(DESTDIR)$(MANDIR)/man1/nsinit.1
 
 clean:
 	rm -rf build

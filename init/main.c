@@ -1,5 +1,6 @@
 /* nsinit: wires the parts together. Parse the command line, take over the
  * signals, then be the relay and PID 1 of a new namespace, or PID 1 here. */
+#include "environment.h"
 #include "exitcode.h"
 #include "handoff.h"
 #include "msg.h"
@@ -53,6 +54,7 @@ int main(int argc, char **argv)
 	case PARSE_RUN:
 		break;
 	}
+	environment_read(&opts);
 	msg_set_verbosity(opts.verbosity);
 	signals_take_over(&original_mask);
 

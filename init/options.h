@@ -2,6 +2,7 @@
 #ifndef NSINIT_OPTIONS_H
 #define NSINIT_OPTIONS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -17,6 +18,8 @@ struct options {
 	int verbosity;     /* -v count */
 	enum role role;
 	char **command;    /* NULL-terminated argv of the command, inside argv */
+	/* From the environment (environment.c), not the command line: */
+	bool rewrite_listen_pid; /* LISTEN_PID names nsinit: give the command its own */
 };
 
 enum parse_result {

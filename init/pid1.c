@@ -106,7 +106,7 @@ int pid1_run(const struct options *opts, const sigset_t *original_mask, int rela
 	if (!p.owns_namespace && prctl(PR_SET_CHILD_SUBREAPER, 1) < 0)
 		warn_errno("cannot become a child subreaper; orphans will escape");
 
-	p.command = command_start(opts->command, original_mask, &code);
+	p.command = command_start(opts->command, original_mask, opts->rewrite_listen_pid, &code);
 	if (p.command < 0)
 		return code;
 	if (relay_sock >= 0)

@@ -10,14 +10,24 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 /* In the child: leaves only through execve or _exit. */
-static noreturn void exec_child(char *const argv[], const sigset_t *mask, int report_fd)
+static noreturn void exec_child(char *const argv[], const sigset_t *mask, bool rewrite_listen_pid,
+				int report_fd)
 {
 	int err;
 
+	if (rewrite_listen_pid) {
+		char pid[16];
+
+		snprintf(pid, sizeof(pid), "%d", (int)getpid());
+		if (setenv("LISTEN_PID", pid, 1) < 0)
+			die_errno("cannot set LISTEN_PID");
+	}
 	signals_give_back(mask);
 	execvp(argv[0], argv);
 	err = errno;
@@ -35,7 +45,8 @@ static void report_failure(const char *name, int err)
 		warn("cannot run '%s': %s", name, strerror(err));
 }
 
-pid_t command_start(char *const argv[], const sigset_t *original_mask, int *exit_code)
+pid_t command_start(char *const argv[], const sigset_t *original_mask, bool rewrite_listen_pid,
+		    int *exit_code)
 {
 	int report[2], err, status;
 	ssize_t n;
@@ -48,7 +59,7 @@ pid_t command_start(char *const argv[], const sigset_t *original_mask, int *exit
 		die_errno("cannot fork the command");
 	if (pid == 0) {
 		close(report[0]);
-		exec_child(argv, original_mask, report[1]);
+		exec_child(argv, original_mask, rewrite_listen_pid, report[1]);
 	}
 	close(report[1]);
 	n = sys_read(report[0], &err, sizeof(err));

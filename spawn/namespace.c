@@ -69,8 +69,10 @@ pid_t namespace_clone(void)
 
 	/* Seccomp profiles (Docker's default among them) and valgrind answer
 	 * clone3 with ENOSYS; clone(2) does the same job with the flags we need. */
-	if (pid < 0 && errno == ENOSYS)
+	if (pid < 0 && errno == ENOSYS) {
+		note("clone3 is refused here (ENOSYS); using clone");
 		pid = sys_clone(NS_FLAGS, SIGCHLD);
+	}
 	if (pid < 0)
 		diagnose_clone_failure(errno);
 	return pid;
@@ -80,7 +82,7 @@ void namespace_mount_proc(void)
 {
 	/* The copied mounts may be shared with the caller's (systemd makes / shared):
 	 * make them all private first, or the /proc below would appear on the host. */
-	if (mount("none", "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0) {
+	if (mount("none", "/", "none", MS_REC | MS_PRIVATE, NULL) < 0) {
 		if (errno == EINVAL)
 			die("cannot make mount propagation private: / is not a mount point "
 			    "(inside a chroot?); bind-mount the new root onto itself before "
