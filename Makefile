@@ -34,7 +34,7 @@ OBJS := $(SRCS:%.c=$(BUILD)/%.o)
 
 # Unit tests compile the files under test directly, with the test files.
 UNIT_TESTS   := $(wildcard tests/unit/*.c)
-UNIT_SUBJECT := lib/signame.c lib/duration.c lib/exitcode.c init/options.c
+UNIT_SUBJECT := lib/fmt.c lib/signame.c lib/duration.c lib/exitcode.c init/options.c
 ITEST_SRCS   := $(wildcard tests/integration/*.c)
 
 export NSINIT_WRAP
@@ -104,3 +104,5 @@ install: $(BUILD)/nsinit
 
 clean:
 	rm -rf build
+include packaging/static.mk
+include packaging/packages.mk

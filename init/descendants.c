@@ -4,6 +4,7 @@
  * list named it before it is signalled. */
 #include "descendants.h"
 
+#include "fmt.h"
 #include "msg.h"
 #include "sys.h"
 
@@ -12,7 +13,6 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -23,11 +23,12 @@
 /* The PPid of pid from /proc/PID/stat, or -1. */
 static pid_t parent_of(pid_t pid)
 {
-	char path[32], buf[512], *p;
+	char path[32], buf[512], *p, *end;
 	ssize_t n;
-	int fd, ppid;
+	long ppid;
+	int fd;
 
-	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	fmt(path, sizeof(path), "/proc/%d/stat", (int)pid);
 	fd = sys_open(path, O_RDONLY);
 	if (fd < 0)
 		return -1;
@@ -36,11 +37,15 @@ static pid_t parent_of(pid_t pid)
 	if (n <= 0)
 		return -1;
 	buf[n] = '\0';
-	/* The name in parentheses may hold spaces and ')': skip to the last ')'. */
+	/* "PID (NAME) STATE PPID ...": the name may hold spaces and ')', so
+	 * skip to the last ')'. (strtol, not sscanf: scanf costs 12 KiB static.) */
 	p = strrchr(buf, ')');
-	if (!p || sscanf(p + 1, " %*c %d", &ppid) != 1)
+	if (!p || p[1] != ' ' || !p[2] || p[3] != ' ')
 		return -1;
-	return ppid;
+	ppid = strtol(p + 4, &end, 10);
+	if (end == p + 4 || ppid <= 0)
+		return -1;
+	return (pid_t)ppid;
 }
 
 /* Signal `child` if it is still the child of `parent` and alive. */
@@ -97,7 +102,7 @@ static unsigned walk(pid_t pid, int sig, int depth)
 
 	if (depth > MAX_DEPTH)
 		return 0;
-	snprintf(path, sizeof(path), "/proc/%d/task", (int)pid);
+	fmt(path, sizeof(path), "/proc/%d/task", (int)pid);
 	tasks = opendir(path);
 	if (!tasks)
 		return 0;
@@ -107,7 +112,7 @@ static unsigned walk(pid_t pid, int sig, int depth)
 
 		if (d->d_name[0] == '.')
 			continue;
-		snprintf(path, sizeof(path), "/proc/%d/task/%s/children", (int)pid, d->d_name);
+		fmt(path, sizeof(path), "/proc/%d/task/%s/children", (int)pid, d->d_name);
 		fd = sys_open(path, O_RDONLY);
 		if (fd < 0)
 			continue;

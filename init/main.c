@@ -9,9 +9,9 @@
 #include "pid1.h"
 #include "relay.h"
 #include "signals.h"
+#include "sys.h"
 
-#include <stdio.h>
-#include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #ifndef NSINIT_VERSION
@@ -36,6 +36,14 @@ static int run_in_new_namespace(const struct options *opts, const sigset_t *orig
 	return relay_run(pid, sock[0]);
 }
 
+/* Write text to stdout (for --help and --version; no stdio needed). */
+static int print_out(const char *text)
+{
+	size_t len = strlen(text);
+
+	return sys_write(STDOUT_FILENO, text, len) == (ssize_t)len ? 0 : EXIT_NSINIT_FAILED;
+}
+
 int main(int argc, char **argv)
 {
 	struct options opts;
@@ -44,11 +52,9 @@ int main(int argc, char **argv)
 
 	switch (options_parse(argc, argv, &opts, err, sizeof(err))) {
 	case PARSE_HELP:
-		fputs(options_usage, stdout);
-		return fflush(stdout) == 0 ? 0 : EXIT_NSINIT_FAILED;
+		return print_out(options_usage);
 	case PARSE_VERSION:
-		puts("nsinit " NSINIT_VERSION);
-		return fflush(stdout) == 0 ? 0 : EXIT_NSINIT_FAILED;
+		return print_out("nsinit " NSINIT_VERSION "\n");
 	case PARSE_ERROR:
 		die("%s (see 'nsinit --help')", err);
 	case PARSE_RUN:

@@ -5,12 +5,12 @@
 #include "options.h"
 
 #include "duration.h"
+#include "fmt.h"
 #include "signame.h"
 
 #include <signal.h>
 #include <stdarg.h>
 #include <stdbool.h>
-#include <stdio.h>
 #include <string.h>
 
 enum opt_id { OPT_HELP, OPT_VERSION, OPT_VERBOSE, OPT_KILL_CHILD, OPT_GRACE, OPT_NAMESPACE,
@@ -66,15 +66,14 @@ struct parser {
 	size_t err_len;
 };
 
-static enum parse_result fail(struct parser *p, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+static enum parse_result fail(struct parser *p, const char *format, ...) PRINTF_LIKE(2, 3);
 
-static enum parse_result fail(struct parser *p, const char *fmt, ...)
+static enum parse_result fail(struct parser *p, const char *format, ...)
 {
 	va_list ap;
 
-	va_start(ap, fmt);
-	vsnprintf(p->err, p->err_len, fmt, ap);
+	va_start(ap, format);
+	fmt_v(p->err, p->err_len, format, ap);
 	va_end(ap);
 	return PARSE_ERROR;
 }

@@ -3,13 +3,13 @@
  * and the command's own exit is seen whenever it happens among them. */
 #include "pid1.h"
 
+#include "fmt.h"
 #include "msg.h"
 #include "signame.h"
 #include "sys.h"
 
 #include <errno.h>
 #include <fcntl.h>
-#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -20,7 +20,7 @@ static const char *zombie_name(pid_t pid, char *buf, size_t len)
 	ssize_t n;
 	int fd;
 
-	snprintf(path, sizeof(path), "/proc/%d/comm", (int)pid);
+	fmt(path, sizeof(path), "/proc/%d/comm", (int)pid);
 	fd = sys_open(path, O_RDONLY);
 	n = fd < 0 ? -1 : sys_read(fd, buf, len - 1);
 	if (fd >= 0)
@@ -38,10 +38,10 @@ static const char *describe(int status, char *buf, size_t len)
 	char name[SIGNAME_MAX];
 
 	if (WIFSIGNALED(status))
-		snprintf(buf, len, "killed by %s%s", signame_format(WTERMSIG(status), name, sizeof(name)),
+		fmt(buf, len, "killed by %s%s", signame_format(WTERMSIG(status), name, sizeof(name)),
 			 WCOREDUMP(status) ? " (core dumped)" : "");
 	else
-		snprintf(buf, len, "exited %d", WEXITSTATUS(status));
+		fmt(buf, len, "exited %d", WEXITSTATUS(status));
 	return buf;
 }
 

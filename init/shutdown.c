@@ -91,7 +91,8 @@ void shutdown_report(const struct pid1 *p)
 	if (!p->sd.begun)
 		return;
 	took = clock_now_us() - p->sd.start_us;
-	note("shutdown: %s sent, %u processes left, done in %llu.%llu ms",
+	note("shutdown: %s sent, %u process%s left, done in %llu.%llu ms",
 	     signame_format(p->opts->kill_signal, name, sizeof(name)), p->sd.left,
+	     p->sd.left == 1 ? "" : "es",
 	     (unsigned long long)(took / 1000), (unsigned long long)(took % 1000 / 100));
 }

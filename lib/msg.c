@@ -7,7 +7,6 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <stdbool.h>
-#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -24,25 +23,17 @@ int msg_verbosity(void)
 	return verbosity;
 }
 
-/* Bytes that (v)snprintf wrote into a buffer with `room` bytes left. */
-static size_t written(int n, size_t room)
-{
-	if (n < 0 || room == 0)
-		return 0;
-	return (size_t)n < room ? (size_t)n : room - 1;
-}
-
 /* Format "nsinit: <fmt>[: <strerror(err)>]\n" and write it in one go. */
-static void emit(int err, bool with_errno, const char *fmt, va_list ap)
+static void emit(int err, bool with_errno, const char *format, va_list ap)
 {
 	char line[1024];
 	const size_t cap = sizeof(line) - 1; /* keep one byte for the newline */
 	size_t len;
 
-	len = written(snprintf(line, cap, "nsinit: "), cap);
-	len += written(vsnprintf(line + len, cap - len, fmt, ap), cap - len);
+	len = fmt(line, cap, "nsinit: ");
+	len += fmt_v(line + len, cap - len, format, ap);
 	if (with_errno)
-		len += written(snprintf(line + len, cap - len, ": %s", strerror(err)), cap - len);
+		len += fmt(line + len, cap - len, ": %s", strerror(err));
 	line[len++] = '\n';
 	/* Best effort: a short or failed write to stderr is not worth dying for. */
 	(void)sys_write(STDERR_FILENO, line, len);

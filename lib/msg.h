@@ -8,9 +8,9 @@
 #ifndef NSINIT_MSG_H
 #define NSINIT_MSG_H
 
-#include <stdnoreturn.h>
+#include "fmt.h"
 
-#define PRINTF_LIKE(f, a) __attribute__((format(printf, f, a)))
+#include <stdnoreturn.h>
 
 /* Set once at start-up from the options; read by note(). */
 void msg_set_verbosity(int verbosity);

@@ -4,6 +4,7 @@
 
 #include "msg.h"
 
+#include <stddef.h>
 #include <sys/signalfd.h>
 
 /* Signals raised synchronously by a fault in nsinit itself. Blocking them

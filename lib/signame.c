@@ -1,10 +1,11 @@
 /* Signal names as kill(1) and the shells spell them. */
 #include "signame.h"
 
+#include "fmt.h"
+
 #include <ctype.h>
 #include <limits.h>
 #include <signal.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -95,19 +96,19 @@ const char *signame_format(int sig, char *buf, size_t len)
 {
 	if (sig >= SIGRTMIN && sig <= SIGRTMAX) {
 		if (sig == SIGRTMIN)
-			snprintf(buf, len, "SIGRTMIN");
+			fmt(buf, len, "SIGRTMIN");
 		else
-			snprintf(buf, len, "SIGRTMIN+%d", sig - SIGRTMIN);
+			fmt(buf, len, "SIGRTMIN+%d", sig - SIGRTMIN);
 		return buf;
 	}
 	/* The first name in the table is the canonical one (IOT, CLD, POLL follow
 	 * ABRT, CHLD, IO). */
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
 		if (names[i].sig == sig) {
-			snprintf(buf, len, "SIG%s", names[i].name);
+			fmt(buf, len, "SIG%s", names[i].name);
 			return buf;
 		}
 	}
-	snprintf(buf, len, "signal %d", sig);
+	fmt(buf, len, "signal %d", sig);
 	return buf;
 }

@@ -4,13 +4,13 @@
 #include "command.h"
 
 #include "exitcode.h"
+#include "fmt.h"
 #include "msg.h"
 #include "signals.h"
 #include "sys.h"
 
 #include <errno.h>
 #include <fcntl.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -24,7 +24,7 @@ static noreturn void exec_child(char *const argv[], const sigset_t *mask, bool r
 	if (rewrite_listen_pid) {
 		char pid[16];
 
-		snprintf(pid, sizeof(pid), "%d", (int)getpid());
+		fmt(pid, sizeof(pid), "%d", (int)getpid());
 		if (setenv("LISTEN_PID", pid, 1) < 0)
 			die_errno("cannot set LISTEN_PID");
 	}

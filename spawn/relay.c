@@ -108,7 +108,7 @@ int relay_run(pid_t pid1, int sock)
 	if (chdir("/") < 0)
 		warn_errno("cannot change directory to /");
 	sigfd = signals_open_fd();
-	note("namespace made: PID 1 is %d on the host", (int)pid1);
+	note("namespace made: PID 1 is %d in the caller's namespace", (int)pid1);
 
 	struct pollfd fds[NFDS] = {
 		[FD_SIGNALS] = { .fd = sigfd, .events = POLLIN },
