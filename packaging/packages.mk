@@ -1,7 +1,7 @@
 # Packages: make deb (from the static binary) and make rpm (rpmbuild).
 # Included from the Makefile; uses VERSION, BUILD and the static target.
 
-STATIC_NSINIT ?= build/static/nsinit
+STATIC_NSINIT ?= $(STATIC_BIN)
 DEB_ROOT := $(BUILD)/deb/root
 DEB := $(BUILD)/nsinit_$(VERSION)-1_amd64.deb
 RPM_TOP := $(abspath $(BUILD)/rpm)
