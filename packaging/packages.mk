@@ -18,6 +18,7 @@ deb: static
 	gzip -9n $(DEB_ROOT)/usr/share/man/man1/nsinit.1
 	install -D -m 0644 packaging/deb/copyright $(DEB_ROOT)/usr/share/doc/nsinit/copyright
 	gzip -9n < packaging/deb/changelog > $(DEB_ROOT)/usr/share/doc/nsinit/changelog.Debian.gz
+	install -D -m 0644 packaging/deb/lintian-overrides $(DEB_ROOT)/usr/share/lintian/overrides/nsinit
 	chmod 0644 $(DEB_ROOT)/usr/share/doc/nsinit/changelog.Debian.gz
 	mkdir -p $(DEB_ROOT)/DEBIAN
 	sed -e 's/@VERSION@/$(VERSION)/' \
