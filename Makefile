@@ -58,7 +58,7 @@ $(BUILD)/unit-tests: $(UNIT_TESTS) $(UNIT_SUBJECT) $(wildcard lib/*.h init/*.h)
 
 $(BUILD)/integration-tests: $(ITEST_SRCS) $(wildcard tests/integration/*.h)
 	@mkdir -p $(dir $@)
-	$(CC) $(WARNINGS) -Wno-cast-qual $(CFLAGS) -o $@ $(ITEST_SRCS) $(CRITERION_LIBS)
+	$(CC) $(WARNINGS) $(CFLAGS) -o $@ $(ITEST_SRCS) $(CRITERION_LIBS)
 
 $(BUILD)/probe: tests/helpers/probe.c
 	@mkdir -p $(dir $@)
@@ -85,8 +85,11 @@ deps:
 unit: deps $(BUILD)/unit-tests
 	$(BUILD)/unit-tests
 
-integration: deps $(BUILD)/nsinit $(BUILD)/integration-tests $(BUILD)/probe $(BUILD)/noclone3
-	NSINIT=$(abspath $(BUILD)/nsinit) NSINIT_PROBE=$(abspath $(BUILD)/probe) \
+# NSINIT_BIN: the binary under test (e.g. build/static/nsinit after make static).
+NSINIT_BIN ?= $(BUILD)/nsinit
+
+integration: deps $(NSINIT_BIN) $(BUILD)/integration-tests $(BUILD)/probe $(BUILD)/noclone3
+	NSINIT=$(abspath $(NSINIT_BIN)) NSINIT_PROBE=$(abspath $(BUILD)/probe) \
 	NSINIT_NOCLONE3=$(abspath $(BUILD)/noclone3) $(BUILD)/integration-tests
 
 check: deps
