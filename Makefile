@@ -34,7 +34,8 @@ OBJS := $(SRCS:%.c=$(BUILD)/%.o)
 
 # Unit tests compile the files under test directly, with the test files.
 UNIT_TESTS   := $(wildcard tests/unit/*.c)
-UNIT_SUBJECT := lib/fmt.c lib/signame.c lib/duration.c lib/exitcode.c init/options.c
+UNIT_SUBJECT := lib/fmt.c lib/signame.c lib/duration.c lib/exitcode.c init/options.c \
+                init/environment.c spawn/caps.c
 ITEST_SRCS   := $(wildcard tests/integration/*.c)
 
 export NSINIT_WRAP
@@ -54,7 +55,7 @@ $(BUILD)/%.o: %.c $(wildcard lib/*.h init/*.h spawn/*.h)
 
 $(BUILD)/unit-tests: $(UNIT_TESTS) $(UNIT_SUBJECT) $(wildcard lib/*.h init/*.h)
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $(UNIT_TESTS) $(UNIT_SUBJECT) $(CRITERION_LIBS)
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $(UNIT_TESTS) $(UNIT_SUBJECT) $(CRITERION_LIBS) -lcap
 
 $(BUILD)/integration-tests: $(ITEST_SRCS) $(wildcard tests/integration/*.h)
 	@mkdir -p $(dir $@)

@@ -55,6 +55,8 @@ int main(int argc, char **argv)
 		return print_out(options_usage);
 	case PARSE_VERSION:
 		return print_out("nsinit " NSINIT_VERSION "\n");
+	case PARSE_LICENSE:
+		return print_out(options_license);
 	case PARSE_ERROR:
 		die("%s (see 'nsinit --help')", err);
 	case PARSE_RUN:

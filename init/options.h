@@ -2,6 +2,7 @@
 #ifndef NSINIT_OPTIONS_H
 #define NSINIT_OPTIONS_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -9,23 +10,62 @@
 enum role {
 	ROLE_AUTO,         /* a new namespace unless already PID 1 */
 	ROLE_NAMESPACE,    /* --namespace: always a new namespace */
-	ROLE_NO_NAMESPACE, /* --no-namespace: act as init right here */
+	ROLE_NO_NAMESPACE, /* --no-namespace, -s: act as init right here */
+};
+
+/* Where forwarded signals go. */
+enum signal_target {
+	TARGET_COMMAND, /* the command only (tini's default) */
+	TARGET_GROUP,   /* the command's process group (tini -g, dumb-init's default) */
 };
 
 struct options {
-	int kill_signal;   /* sent to what is left when the command exits */
-	uint64_t grace_us; /* wait after a kill_signal other than SIGKILL */
-	int verbosity;     /* -v count */
+	/* What PID 1 does. */
+	int kill_signal;   /* --kill-child: sent to what is left when the command exits */
+	uint64_t grace_us; /* --grace: wait after a kill_signal other than SIGKILL */
+	bool wait_all;     /* --wait-all: stay until every process has exited */
+	int verbosity;     /* -v count (or TINI_VERBOSITY) */
+	bool warn_reaped;  /* -w: warn about every orphan reaped */
 	enum role role;
-	char **command;    /* NULL-terminated argv of the command, inside argv */
-	/* From the environment (environment.c), not the command line: */
+
+	/* The namespaces (when nsinit makes them). */
+	bool user_ns;          /* --user: a user namespace even when privileged */
+	bool map_current_user; /* --map-current-user: keep the caller's ids inside */
+	unsigned long extra_ns; /* CLONE_NEWUTS, _NEWIPC, _NEWNET, _NEWCGROUP, _NEWTIME */
+	const char *hostname;   /* --uts=HOSTNAME, or NULL */
+	const char *pid_file;   /* --pid-file: where to write PID 1's pid */
+
+	/* The command. */
+	char **command;          /* NULL-terminated argv, inside argv */
+	uint64_t cap_drop;       /* --cap-drop: capabilities taken from every set */
+	bool cap_keep_given;     /* --cap-keep was given: */
+	uint64_t cap_keep;       /*   drop every capability but these */
+	bool no_new_privs;       /* --no-new-privs */
+	bool new_session;        /* --new-session, or dumb-init's setsid mode */
+	enum signal_target target;
+	int rewrite[NSIG];       /* -r FROM:TO; rewrite[sig] is what is sent, 0 drops */
+	uint32_t zero_exit[8];   /* -e CODE: bitset of exit codes reported as 0 */
+	int parent_death_signal; /* -p: nsinit's own PR_SET_PDEATHSIG, or 0 */
+
+	/* What the command line set explicitly (GIVEN_*): the environment
+	 * (environment.c) only fills in the rest. */
+	unsigned given;
+	/* From the environment, not the command line: */
 	bool rewrite_listen_pid; /* LISTEN_PID names nsinit: give the command its own */
+};
+
+enum {
+	GIVEN_ROLE = 1 << 0,
+	GIVEN_TARGET = 1 << 1,
+	GIVEN_VERBOSITY = 1 << 2,
+	GIVEN_SESSION = 1 << 3,
 };
 
 enum parse_result {
 	PARSE_RUN,
 	PARSE_HELP,
 	PARSE_VERSION,
+	PARSE_LICENSE,
 	PARSE_ERROR, /* `err` holds one line naming the problem */
 };
 
@@ -36,7 +76,11 @@ enum parse_result {
 enum parse_result options_parse(int argc, char **argv, struct options *opts, char *err,
 				size_t err_len);
 
-/* The --help text. */
+/* Is exit code `code` one that -e maps to 0? */
+bool options_zero_exit(const struct options *opts, int code);
+
+/* The --help and -l texts. */
 extern const char options_usage[];
+extern const char options_license[];
 
 #endif

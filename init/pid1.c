@@ -3,6 +3,7 @@
  * idle: PID 1 sleeps in poll(2) until a signal or the relay's death. */
 #include "pid1.h"
 
+#include "caps.h"
 #include "command.h"
 #include "exitcode.h"
 #include "handoff.h"
@@ -106,13 +107,14 @@ int pid1_run(const struct options *opts, const sigset_t *original_mask, int rela
 	if (!p.owns_namespace && prctl(PR_SET_CHILD_SUBREAPER, 1) < 0)
 		warn_errno("cannot become a child subreaper; orphans will escape");
 
-	p.command = command_start(opts->command, original_mask, opts->rewrite_listen_pid, &code);
+	p.command = command_start(opts, original_mask, &code);
 	if (p.command < 0)
 		return code;
 	if (relay_sock >= 0)
 		hand_off(relay_sock, p.command);
 
 	/* From here on PID 1 must not die on a recoverable error. */
+	caps_drop_for_pid1(opts);
 	if (chdir("/") < 0)
 		warn_errno("cannot change directory to /");
 	close_inherited(keep, 2);

@@ -3,6 +3,7 @@
  * execve succeeds, so one read tells success from failure without a race. */
 #include "command.h"
 
+#include "caps.h"
 #include "exitcode.h"
 #include "fmt.h"
 #include "msg.h"
@@ -16,18 +17,19 @@
 #include <unistd.h>
 
 /* In the child: leaves only through execve or _exit. */
-static noreturn void exec_child(char *const argv[], const sigset_t *mask, bool rewrite_listen_pid,
-				int report_fd)
+static noreturn void exec_child(const struct options *opts, const sigset_t *mask, int report_fd)
 {
+	char *const *argv = opts->command;
 	int err;
 
-	if (rewrite_listen_pid) {
+	if (opts->rewrite_listen_pid) {
 		char pid[16];
 
 		fmt(pid, sizeof(pid), "%d", (int)getpid());
 		if (setenv("LISTEN_PID", pid, 1) < 0)
 			die_errno("cannot set LISTEN_PID");
 	}
+	caps_apply_to_command(opts);
 	signals_give_back(mask);
 	execvp(argv[0], argv);
 	err = errno;
@@ -45,8 +47,7 @@ static void report_failure(const char *name, int err)
 		warn("cannot run '%s': %s", name, strerror(err));
 }
 
-pid_t command_start(char *const argv[], const sigset_t *original_mask, bool rewrite_listen_pid,
-		    int *exit_code)
+pid_t command_start(const struct options *opts, const sigset_t *original_mask, int *exit_code)
 {
 	int report[2], err, status;
 	ssize_t n;
@@ -59,7 +60,7 @@ pid_t command_start(char *const argv[], const sigset_t *original_mask, bool rewr
 		die_errno("cannot fork the command");
 	if (pid == 0) {
 		close(report[0]);
-		exec_child(argv, original_mask, rewrite_listen_pid, report[1]);
+		exec_child(opts, original_mask, report[1]);
 	}
 	close(report[1]);
 	n = sys_read(report[0], &err, sizeof(err));
@@ -68,7 +69,7 @@ pid_t command_start(char *const argv[], const sigset_t *original_mask, bool rewr
 		return pid; /* closed by a successful execve */
 
 	(void)sys_waitpid(pid, &status, 0);
-	report_failure(argv[0], err);
+	report_failure(opts->command[0], err);
 	*exit_code = exitcode_from_exec_errno(err);
 	return -1;
 }

@@ -3,6 +3,7 @@
 #include "options.h"
 
 #include <criterion/criterion.h>
+#include <sched.h>
 #include <signal.h>
 #include <string.h>
 
@@ -150,4 +151,73 @@ Test(options, long_error_text_is_truncated_safely)
 	struct parsed *p = parse(long_arg, "x", NULL);
 	cr_assert_eq(p->result, PARSE_ERROR);
 	cr_assert_lt(strlen(p->err), sizeof(p->err));
+}
+
+Test(options, namespaces)
+{
+	struct parsed *p = parse("--uts=box", "--ipc", "--net", "--cgroup", "--time", "--user",
+				 "--map-current-user", "--pid-file", "/tmp/p", "x", NULL);
+
+	cr_assert_eq(p->result, PARSE_RUN, "%s", p->err);
+	cr_assert_eq(p->opts.extra_ns,
+		     (unsigned long)(CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET | CLONE_NEWCGROUP | 0x80));
+	cr_assert_str_eq(p->opts.hostname, "box");
+	cr_assert(p->opts.user_ns);
+	cr_assert(p->opts.map_current_user);
+	cr_assert_str_eq(p->opts.pid_file, "/tmp/p");
+	cr_assert_null(parse("--uts", "x", NULL)->opts.hostname, "--uts alone keeps the name");
+	cr_assert_not(parse("--map-current-user", "--map-root-user", "x", NULL)->opts.map_current_user);
+	assert_error(parse("--uts=", "x", NULL), "bad hostname");
+	assert_error(parse("--pid-file=", "x", NULL), "empty file name");
+}
+
+Test(options, capabilities)
+{
+	struct parsed *p = parse("--cap-drop=cap_net_raw,SYS_ADMIN", "--cap-keep", "kill",
+				 "--no-new-privs", "x", NULL);
+
+	cr_assert_eq(p->result, PARSE_RUN, "%s", p->err);
+	cr_assert_eq(p->opts.cap_drop, (1ULL << 13) | (1ULL << 21));
+	cr_assert(p->opts.cap_keep_given);
+	cr_assert_eq(p->opts.cap_keep, 1ULL << 5);
+	cr_assert(p->opts.no_new_privs);
+	cr_assert_eq(parse("--cap-drop=ALL", "x", NULL)->opts.cap_drop, ~0ULL);
+	assert_error(parse("--cap-drop=cap_bogus", "x", NULL), "unknown capability 'cap_bogus'");
+	assert_error(parse("--cap-drop=net_raw,,kill", "x", NULL), "unknown capability ''");
+	assert_error(parse("--cap-keep=12", "x", NULL), "unknown capability '12'");
+}
+
+Test(options, tini_flags)
+{
+	struct parsed *p = parse("-s", "-g", "-w", "-e", "143", "-e3", "-p", "SIGTERM", "-vv", "x",
+				 NULL);
+
+	cr_assert_eq(p->result, PARSE_RUN, "%s", p->err);
+	cr_assert_eq(p->opts.role, ROLE_NO_NAMESPACE);
+	cr_assert_eq(p->opts.target, TARGET_GROUP);
+	cr_assert(p->opts.warn_reaped);
+	cr_assert(options_zero_exit(&p->opts, 143));
+	cr_assert(options_zero_exit(&p->opts, 3));
+	cr_assert_not(options_zero_exit(&p->opts, 0 + 4));
+	cr_assert_eq(p->opts.parent_death_signal, SIGTERM);
+	cr_assert_eq(p->opts.verbosity, 2);
+	cr_assert_eq(parse("-l", NULL)->result, PARSE_LICENSE);
+	assert_error(parse("-e", "256", "x", NULL), "bad exit code '256'");
+	assert_error(parse("-e", "x", "y", NULL), "bad exit code 'x'");
+	assert_error(parse("-p", "NOPE", "x", NULL), "unknown signal 'NOPE' for --parent-death-signal");
+	assert_error(parse("-s", "--namespace", "x", NULL), "contradicts");
+}
+
+Test(options, dumb_init_flags)
+{
+	struct parsed *p = parse("-c", "-r", "TERM:QUIT", "--rewrite=WINCH:0", "-r15:9", "x", NULL);
+
+	cr_assert_eq(p->result, PARSE_RUN, "%s", p->err);
+	cr_assert_eq(p->opts.target, TARGET_COMMAND);
+	cr_assert_eq(p->opts.rewrite[SIGTERM], SIGKILL, "the last rewrite of TERM wins");
+	cr_assert_eq(p->opts.rewrite[SIGWINCH], 0);
+	cr_assert_eq(p->opts.rewrite[SIGHUP], SIGHUP, "others are unchanged");
+	assert_error(parse("-r", "TERM", "x", NULL), "bad rewrite 'TERM'");
+	assert_error(parse("-r", "FOO:QUIT", "x", NULL), "unknown signal 'FOO' for --rewrite");
+	assert_error(parse("-r", "TERM:BAR", "x", NULL), "unknown signal 'BAR' for --rewrite");
 }
