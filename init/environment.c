@@ -1,7 +1,8 @@
 /* The environment nsinit reads: tini's and dumb-init's variables, so that
  * images that set them keep their meaning, and LISTEN_PID. Everything passes
  * on to the command unchanged, except LISTEN_PID when it names nsinit.
- * The command line wins where it set something (opts->given). */
+ * The command line wins where it set something (opts->given). It also
+ * notes whether nsinit starts in the foreground of a terminal. */
 #include "environment.h"
 
 #include <stdlib.h>
@@ -47,6 +48,9 @@ void environment_read(struct options *opts)
 	const char *v;
 
 	opts->rewrite_listen_pid = listen_pid_is_ours();
+	/* Asked here, before any namespace: inside a new PID namespace the
+	 * caller's process groups have no number, and tcgetpgrp says 0. */
+	opts->tty_foreground = isatty(STDIN_FILENO) && tcgetpgrp(STDIN_FILENO) == getpgrp();
 	if (is_set("TINI_SUBREAPER") && !(opts->given & GIVEN_ROLE))
 		opts->role = ROLE_NO_NAMESPACE;
 	if (is_set("TINI_KILL_PROCESS_GROUP") && !(opts->given & GIVEN_TARGET))

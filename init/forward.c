@@ -1,45 +1,82 @@
 /* Forwarding: every signal PID 1 receives, except SIGCHLD, goes on to the
- * command, but not the ones that already reached it. */
+ * command (or its process group), after -r rewrites, except the ones that
+ * already reached it. */
 #include "pid1.h"
 
+#include "clock.h"
+#include "descendants.h"
 #include "msg.h"
 #include "signame.h"
 
+#include <errno.h>
 #include <signal.h>
 #include <sys/signalfd.h>
 #include <unistd.h>
 
-/* A signal the kernel generated for a whole process group (a terminal's
- * Ctrl-C, Ctrl-\, Ctrl-Z, SIGWINCH, a hangup) arrives with SI_KERNEL. If the
- * command is in our process group it got the same signal: forwarding it would
- * deliver it twice. */
-static bool already_delivered(const struct pid1 *p, const struct signalfd_siginfo *si)
+/* The signals that mean "stop": what runtimes and service managers send
+ * (docker/podman stop, systemctl stop, Ctrl-C, a STOPSIGNAL of QUIT). */
+static bool is_stop_signal(int sig)
 {
-	if (si->ssi_code != SI_KERNEL)
-		return false;
-	return getpgid(p->command) == getpgrp();
+	return sig == SIGTERM || sig == SIGINT || sig == SIGQUIT;
+}
+
+/* Send sig to the target: the command, its process group, or, once the
+ * command is gone and --wait-all keeps PID 1 for what it left, everything. */
+static void deliver(struct pid1 *p, int sig, const char *name)
+{
+	int r;
+
+	if (!p->command) {
+		if (!p->opts->wait_all || p->sd.begun) {
+			note("ignored %s: the command has exited", name);
+			return;
+		}
+		note("forwarded %s to every process left", name);
+		if (p->owns_namespace) {
+			if (kill(-1, sig) < 0 && errno != ESRCH)
+				warn_errno("cannot forward %s", name);
+		} else {
+			descendants_signal(sig);
+		}
+		return;
+	}
+	/* The command is our unreaped child, so its pid cannot have been reused;
+	 * in group mode it leads its own process group (command.c). */
+	if (p->opts->target == TARGET_GROUP)
+		r = kill(-p->command, sig);
+	else
+		r = kill(p->command, sig);
+	if (r < 0 && errno != ESRCH)
+		warn_errno("cannot forward %s to %d", name, (int)p->command);
+	else
+		note("forwarded %s to %s%d", name, p->opts->target == TARGET_GROUP ? "group " : "",
+		     (int)p->command);
 }
 
 void forward_signal(struct pid1 *p, const struct signalfd_siginfo *si)
 {
-	int sig = (int)si->ssi_signo;
+	int sig = (int)si->ssi_signo, to;
 	char name[SIGNAME_MAX];
 
 	if (sig == SIGCHLD)
 		return;
+	/* A terminal's signals (Ctrl-C, Ctrl-Z, SIGWINCH, hangup) and the
+	 * kernel's SIGHUP to an orphaned process group come with SI_KERNEL and
+	 * went to a whole process group: the command's own, if it is in the
+	 * foreground, or ours, which the command shares unless it has a group
+	 * of its own. Either way forwarding would deliver it twice or deliver
+	 * what nsinit's own process group caused (dumb-init's spurious SIGHUP). */
+	if (si->ssi_code == SI_KERNEL)
+		return;
 	/* Our own doing, such as SIGPIPE from writing to a closed stderr. */
 	if ((pid_t)si->ssi_pid == getpid() && si->ssi_code == SI_USER)
 		return;
-	signame_format(sig, name, sizeof(name));
-	if (!p->command) {
-		note("ignored %s: the command has exited", name);
+	if (is_stop_signal(sig) && !p->stop_us)
+		p->stop_us = clock_now_us();
+	to = p->opts->rewrite[sig];
+	if (to == 0) {
+		note("dropped %s", signame_format(sig, name, sizeof(name)));
 		return;
 	}
-	if (already_delivered(p, si))
-		return;
-	/* The command is our unreaped child, so its pid cannot have been reused. */
-	if (kill(p->command, sig) < 0)
-		warn_errno("cannot forward %s to %d", name, (int)p->command);
-	else
-		note("forwarded %s to %d", name, (int)p->command);
+	deliver(p, to, signame_format(to, name, sizeof(name)));
 }

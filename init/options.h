@@ -52,6 +52,7 @@ struct options {
 	unsigned given;
 	/* From the environment, not the command line: */
 	bool rewrite_listen_pid; /* LISTEN_PID names nsinit: give the command its own */
+	bool tty_foreground;     /* stdin is a terminal whose foreground is our group */
 };
 
 enum {

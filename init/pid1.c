@@ -4,6 +4,7 @@
 #include "pid1.h"
 
 #include "caps.h"
+#include "clock.h"
 #include "command.h"
 #include "exitcode.h"
 #include "handoff.h"
@@ -58,6 +59,55 @@ static void hand_off(int sock, pid_t command)
 		close(fd);
 }
 
+/* When the grace period that a stop signal started runs out, or 0. */
+static uint64_t stop_deadline(const struct pid1 *p)
+{
+	return p->stop_us ? p->stop_us + p->opts->grace_us : 0;
+}
+
+/* Move the shutdown on after every wakeup. Staged: a stop signal goes to the
+ * command first; what is left gets the kill-child signal only once the
+ * command has exited, or the grace period after the stop has passed. With
+ * --wait-all, PID 1 waits for every process to exit on its own, bounded by
+ * that grace period once a stop was asked for. Returns true when done. */
+static bool advance(struct pid1 *p, bool none_left)
+{
+	uint64_t deadline = stop_deadline(p);
+	bool overdue = deadline && clock_now_us() >= deadline;
+
+	if (p->sd.begun) {
+		shutdown_check_deadline(p);
+		return none_left;
+	}
+	if (p->command_done && p->opts->wait_all) {
+		if (none_left)
+			return true;
+		if (overdue)
+			shutdown_begin(p, "the grace period after the stop is over");
+		return false;
+	}
+	if (p->command_done)
+		shutdown_begin(p, "the command exited");
+	else if (overdue)
+		shutdown_begin(p, "the command did not stop within the grace period");
+	return p->sd.begun && none_left;
+}
+
+/* How long poll may sleep: until the shutdown's or the stop's deadline, or
+ * for ever when idle. */
+static int poll_timeout(const struct pid1 *p)
+{
+	uint64_t deadline = stop_deadline(p), now;
+
+	if (p->sd.begun || !deadline)
+		return shutdown_poll_timeout(p);
+	now = clock_now_us();
+	if (now >= deadline)
+		return 0;
+	/* Round up, so as not to wake just before the deadline and spin. */
+	return (deadline - now) / 1000 >= 3600000 ? 3600000 : (int)((deadline - now + 999) / 1000);
+}
+
 /* The loop. Returns once the command has exited and no process is left. */
 static void run_loop(struct pid1 *p, int sigfd)
 {
@@ -67,8 +117,6 @@ static void run_loop(struct pid1 *p, int sigfd)
 	};
 
 	for (;;) {
-		bool none_left;
-
 		if (fds[FD_SIGNALS].revents)
 			drain_signals(p, sigfd);
 		if (fds[FD_RELAY].revents) {
@@ -76,15 +124,9 @@ static void run_loop(struct pid1 *p, int sigfd)
 			fds[FD_RELAY].fd = -1;
 			shutdown_begin(p, "the relay is gone");
 		}
-		none_left = reap_all(p);
-		if (p->command_done)
-			shutdown_begin(p, "the command exited");
-		if (p->sd.begun) {
-			if (none_left)
-				return;
-			shutdown_check_deadline(p);
-		}
-		if (sys_poll(fds, NFDS, shutdown_poll_timeout(p)) < 0) {
+		if (advance(p, reap_all(p)))
+			return;
+		if (sys_poll(fds, NFDS, poll_timeout(p)) < 0) {
 			/* Only EINVAL/ENOMEM are possible: warn, and keep reaping. */
 			warn_errno("poll failed");
 			fds[FD_SIGNALS].revents = POLLIN;
@@ -121,5 +163,7 @@ int pid1_run(const struct options *opts, const sigset_t *original_mask, int rela
 
 	run_loop(&p, sigfd);
 	shutdown_report(&p);
-	return exitcode_from_status(p.command_status);
+	code = exitcode_from_status(p.command_status);
+	/* tini -e: a code the user declared a success (e.g. 143 for a JVM). */
+	return options_zero_exit(opts, code) ? 0 : code;
 }

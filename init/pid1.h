@@ -25,6 +25,7 @@ struct pid1 {
 	int command_status;  /* its wait status, once it has exited */
 	bool command_done;
 	bool owns_namespace; /* PID 1 of a PID namespace: kill(-1) means exactly it */
+	uint64_t stop_us;    /* when a stop signal (TERM, INT, QUIT) came, or 0 */
 	int relay_sock;      /* the socket to the relay, or -1 */
 	struct shutdown sd;
 };

@@ -48,11 +48,11 @@ static const char *describe(int status, char *buf, size_t len)
 /* Wait for one exited child without blocking. With -v, peek first (WNOWAIT)
  * so that the zombie's name can still be read before it is gone. Returns
  * its pid, 0 if none has exited, -1 with errno ECHILD if there are none. */
-static pid_t reap_one(int *status, char *name, size_t name_len)
+static pid_t reap_one(bool want_name, int *status, char *name, size_t name_len)
 {
 	siginfo_t info;
 
-	if (msg_verbosity() < 1)
+	if (!want_name)
 		return sys_waitpid(-1, status, WNOHANG);
 	memset(&info, 0, sizeof(info));
 	if (sys_waitid(P_ALL, 0, &info, WEXITED | WNOHANG | WNOWAIT) < 0)
@@ -65,10 +65,12 @@ static pid_t reap_one(int *status, char *name, size_t name_len)
 
 bool reap_all(struct pid1 *p)
 {
+	bool want_names = msg_verbosity() >= 1 || p->opts->warn_reaped;
+
 	for (;;) {
 		char name[64] = "?", what[64];
 		int status;
-		pid_t pid = reap_one(&status, name, sizeof(name));
+		pid_t pid = reap_one(want_names, &status, name, sizeof(name));
 
 		if (pid == 0)
 			return false;
@@ -87,6 +89,11 @@ bool reap_all(struct pid1 *p)
 		}
 		if (p->sd.begun)
 			p->sd.left++;
-		note("reaped orphan %d (%s): %s", (int)pid, name, describe(status, what, sizeof(what)));
+		/* tini -w: a warning (shown without -v) for every zombie reaped. */
+		if (p->opts->warn_reaped)
+			warn("reaped zombie %d (%s): %s", (int)pid, name, describe(status, what, sizeof(what)));
+		else
+			note("reaped orphan %d (%s): %s", (int)pid, name,
+			     describe(status, what, sizeof(what)));
 	}
 }

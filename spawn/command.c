@@ -17,11 +17,35 @@
 #include <unistd.h>
 
 /* In the child: leaves only through execve or _exit. */
+/* The command's session and process group. By default it shares nsinit's,
+ * so that a terminal's Ctrl-C or Ctrl-Z reaches it directly and a shell's
+ * job control sees nsinit and the command as one job. --new-session (or
+ * dumb-init's setsid mode) gives it a session of its own without a
+ * controlling terminal, so it cannot push input into ours (TIOCSTI). Group
+ * mode (-g) gives it a process group of its own to be signalled as a whole,
+ * and the terminal too if nsinit had it, as tini does. Runs with every
+ * signal still blocked, so tcsetpgrp from the background raises no SIGTTOU. */
+static void set_session(const struct options *opts)
+{
+	if (opts->new_session) {
+		if (setsid() < 0)
+			die_errno("cannot start a new session");
+		return;
+	}
+	if (opts->target != TARGET_GROUP)
+		return;
+	if (setpgid(0, 0) < 0)
+		die_errno("cannot make a process group for the command");
+	if (opts->tty_foreground)
+		(void)tcsetpgrp(STDIN_FILENO, getpid()); /* best effort: it stays in the background */
+}
+
 static noreturn void exec_child(const struct options *opts, const sigset_t *mask, int report_fd)
 {
 	char *const *argv = opts->command;
 	int err;
 
+	set_session(opts);
 	if (opts->rewrite_listen_pid) {
 		char pid[16];
 
