@@ -110,3 +110,4 @@ clean:
 	rm -rf build
 include packaging/static.mk
 include packaging/packages.mk
+include tests/podman/podman.mk

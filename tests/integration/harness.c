@@ -34,7 +34,10 @@ static char *unconst(const char *s)
 	return u.m;
 }
 
-static struct hs_proc *registry[MAX_PROCS];
+/* The pids of the processes still running, not pointers to their hs_proc:
+ * tests keep those on the stack, and after a failed assertion hs_fini runs
+ * when those frames are gone. */
+static pid_t registry[MAX_PROCS];
 
 /* ------------------------------------------------------------------ config */
 
@@ -103,21 +106,21 @@ static const char *buf_str(const struct hs_buf *b)
 
 /* ----------------------------------------------------------------- spawning */
 
-static void registry_add(struct hs_proc *p)
+static void registry_add(pid_t pid)
 {
 	for (int i = 0; i < MAX_PROCS; i++)
 		if (!registry[i]) {
-			registry[i] = p;
+			registry[i] = pid;
 			return;
 		}
 	cr_assert_fail("harness: too many processes");
 }
 
-static void registry_del(struct hs_proc *p)
+static void registry_del(pid_t pid)
 {
 	for (int i = 0; i < MAX_PROCS; i++)
-		if (registry[i] == p)
-			registry[i] = NULL;
+		if (pid && registry[i] == pid)
+			registry[i] = 0;
 }
 
 static size_t vec_len(const char *const *v)
@@ -276,7 +279,7 @@ void hs_spawn(struct hs_proc *p, const struct hs_opts *o, const char *const *arg
 	p->pid = pid;
 	p->out_fd = outp[0];
 	p->err_fd = errp[0];
-	registry_add(p);
+	registry_add(p->pid);
 
 	int err = 0;
 	ssize_t r;
@@ -519,15 +522,22 @@ void hs_cleanup(struct hs_proc *p)
 	p->out = (struct hs_buf){0};
 	p->err = (struct hs_buf){0};
 	p->argv_str = NULL;
+	registry_del(p->pid);
 	p->pid = 0;
-	registry_del(p);
 }
 
 void hs_fini(void)
 {
-	for (int i = 0; i < MAX_PROCS; i++)
-		if (registry[i])
-			hs_cleanup(registry[i]);
+	for (int i = 0; i < MAX_PROCS; i++) {
+		int st;
+
+		if (!registry[i])
+			continue;
+		kill(registry[i], SIGKILL);
+		while (waitpid(registry[i], &st, 0) < 0 && errno == EINTR)
+			;
+		registry[i] = 0;
+	}
 }
 
 /* ------------------------------------------------------------------ /proc */

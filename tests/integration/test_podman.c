@@ -1,0 +1,550 @@
+/*
+ * nsinit under a real container runtime (podman with runc), both ways people
+ * use an init:
+ *
+ *   init_*     podman run --init --init-path=$NSINIT IMAGE CMD: nsinit is PID 1
+ *              (comm "podman-init", as podman mounts it at /run/podman-init)
+ *   entry_*    an image whose ENTRYPOINT is ["/nsinit", "--"]
+ *   scratch_*  the image of packaging/container/Containerfile
+ *
+ * Only with NSINIT_PODMAN set (make check-podman, which runs
+ * tests/podman/setup.sh first to import localhost/nsinit-bb and
+ * localhost/nsinit-entry and build localhost/nsinit-scratch); otherwise, and
+ * where podman cannot run a trivial container, every test is skipped.
+ *
+ * Commands run in the container are busybox sh scripts; they synchronise on
+ * pipes (stdout "ready", stdin EOF, a FIFO) and never sleep. Each test has its
+ * own container name; the container is run with --rm, removed first in case a
+ * killed run left it, and removed again by the suite's .fini whatever happened.
+ */
+#define _GNU_SOURCE
+#include "harness.h"
+
+#include <criterion/criterion.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static void podman_fini(void);
+
+TestSuite(podman, .fini = podman_fini, .timeout = HS_SUITE_TIMEOUT);
+
+#define S(b) ((b).data ? (b).data : "")
+
+/* The only way podman works here (and on CI): runc, cgroupfs, no network. */
+#define PODMAN "podman", "--runtime", "runc", "--cgroup-manager", "cgroupfs"
+#define RUN_OPTS                                                                             \
+	"run", "--rm", "--pull=never", "--network", "none", "--ulimit", "nofile=1024:1024",  \
+		"--ulimit", "nproc=1024:1024"
+#define IMAGE_BB "localhost/nsinit-bb"
+#define IMAGE_ENTRY "localhost/nsinit-entry"
+#define IMAGE_SCRATCH "localhost/nsinit-scratch"
+
+/* Deadlines (ms). A container starts in well under a second here. */
+#define T_RUN 60000   /* a whole `podman run` */
+#define T_READY 30000 /* until the command printed "ready" */
+#define T_CMD 30000   /* podman kill/stop/inspect/rm/... */
+
+/*
+ * The harness puts NSINIT after the prefix; with this prefix it becomes $0 of
+ * the shell and is not run, and the arguments that follow it are exec'd.
+ */
+#define EXEC_ARGS HS_ARGV("sh", "-c", "exec \"$@\"")
+
+/* The container of the running test, removed by the suite's .fini. */
+static char container[64];
+
+/*
+ * Every process a test starts lives here, not on the stack: after a failed
+ * cr_assert, the suite's .fini (hs_fini) still reaches every registered
+ * process, and a stack frame that the assertion unwound would by then hold
+ * garbage. Each test runs in a process of its own.
+ */
+static struct hs_proc run_p; /* the container's `podman run` */
+static struct hs_proc aux_p; /* podman kill/stop/inspect/..., one at a time */
+static struct hs_proc host_p;
+
+static void remove_container(const char *name)
+{
+	char cmd[256];
+	snprintf(cmd, sizeof cmd,
+		 "timeout 30 podman --runtime runc --cgroup-manager cgroupfs "
+		 "rm --force --time 0 --ignore %s >/dev/null 2>&1",
+		 name);
+	if (system(cmd) != 0) {
+		/* Best effort; a leftover is removed by the next run. */
+	}
+}
+
+static void podman_fini(void)
+{
+	hs_fini();
+	if (container[0])
+		remove_container(container);
+}
+
+/* ---- argument vectors ---- */
+
+struct vec {
+	const char *v[64];
+	int n;
+};
+
+static void vadd(struct vec *a, ...)
+{
+	va_list ap;
+	va_start(ap, a);
+	for (const char *s; (s = va_arg(ap, const char *));) {
+		cr_assert(a->n < 63, "test bug: too many arguments");
+		a->v[a->n++] = s;
+	}
+	va_end(ap);
+	a->v[a->n] = NULL;
+}
+
+/* Run `podman ARGS...` (NULL-terminated) to completion, with a deadline. */
+static void podman_run_args(struct hs_proc *p, const struct vec *args, bool stdin_pipe)
+{
+	struct hs_opts o = {.prefix = EXEC_ARGS, .stdin_pipe = stdin_pipe};
+	hs_run(p, &o, args->v, T_CMD);
+}
+
+#define podman_cmd(p, ...)                                                                   \
+	do {                                                                                 \
+		struct vec a_ = {.n = 0};                                                    \
+		vadd(&a_, PODMAN, __VA_ARGS__, NULL);                                        \
+		podman_run_args((p), &a_, false);                                            \
+	} while (0)
+
+/* `podman ARGS...` must exit 0; returns its stdout (malloc'd). */
+#define podman_ok(...)                                                                       \
+	({                                                                                   \
+		podman_cmd(&aux_p, __VA_ARGS__);                                             \
+		cr_assert_eq(hs_code(&aux_p), 0, "`%s`: %s\nstdout:\n%s\nstderr:\n%s",       \
+			     aux_p.argv_str, hs_status_str(&aux_p), S(aux_p.out), S(aux_p.err)); \
+		char *o_ = strdup(S(aux_p.out));                                             \
+		hs_cleanup(&aux_p);                                                          \
+		o_;                                                                          \
+	})
+
+/* ---- skipping ---- */
+
+/*
+ * Skip unless NSINIT_PODMAN is set and podman can run a trivial container.
+ * Missing images are a failure: setup.sh was not run or did not work.
+ */
+static void need_podman(const char *name)
+{
+	if (!getenv("NSINIT_PODMAN"))
+		cr_skip_test("podman tests run only with NSINIT_PODMAN=1 (make check-podman)");
+	/* nsinit runs inside the container here, where no wrapper can go. */
+	unsetenv("NSINIT_WRAP");
+	if (system("command -v podman >/dev/null 2>&1") != 0)
+		cr_skip_test("podman is not installed (tests/podman/setup.sh installs it)");
+
+	struct hs_proc *p = &aux_p;
+	podman_cmd(p, "image", "inspect", "--format", "{{.Id}}", IMAGE_BB, IMAGE_ENTRY);
+	cr_assert_eq(hs_code(p), 0,
+		     "image %s or %s is missing: run tests/podman/setup.sh (make check-podman "
+		     "does)\n%s",
+		     IMAGE_BB, IMAGE_ENTRY, S(p->err));
+	hs_cleanup(p);
+
+	snprintf(container, sizeof container, "nsinit-test-%s", name);
+	remove_container(container);
+
+	podman_cmd(p, RUN_OPTS, "--name", container, IMAGE_BB, "true");
+	if (hs_code(p) != 0)
+		cr_skip_test("podman cannot run a trivial container (`%s`: %s):\n%s", p->argv_str,
+			     hs_status_str(p), S(p->err));
+	hs_cleanup(p);
+}
+
+/* ---- containers running nsinit ---- */
+
+enum mode {
+	VIA_INIT,  /* podman run --init --init-path=$NSINIT localhost/nsinit-bb */
+	VIA_ENTRY, /* localhost/nsinit-entry, ENTRYPOINT ["/nsinit", "--"] */
+};
+
+static const char *pid1_comm(enum mode m)
+{
+	return m == VIA_INIT ? "podman-init" : "nsinit";
+}
+
+/* Start `podman run [-i] ... sh -c SCRIPT` in the test's container. */
+static void start(struct hs_proc *p, enum mode m, bool stdin_pipe, const char *script)
+{
+	struct vec a = {.n = 0};
+	vadd(&a, PODMAN, RUN_OPTS, "--name", container, NULL);
+	if (stdin_pipe)
+		vadd(&a, "-i", NULL);
+	if (m == VIA_INIT)
+		vadd(&a, "--init", "--init-path", hs_nsinit(), IMAGE_BB, NULL);
+	else
+		vadd(&a, IMAGE_ENTRY, NULL);
+	vadd(&a, "sh", "-c", script, NULL);
+	struct hs_opts o = {.prefix = EXEC_ARGS, .stdin_pipe = stdin_pipe};
+	hs_spawn(p, &o, a.v);
+}
+
+/*
+ * Lines of podman run's stderr other than podman's own log lines
+ * ("WARN[0000] ..."), which a freshly set up machine may print: the command's
+ * and nsinit's messages.
+ */
+static int stderr_lines(const struct hs_proc *p)
+{
+	return hs_count_lines(S(p->err)) - hs_count_regex(S(p->err), "^(WARN|INFO)\\[[0-9]+\\] ");
+}
+
+static void wait_ready(struct hs_proc *p)
+{
+	cr_assert(hs_read_until(p, HS_OUT, "ready\n", T_READY),
+		  "the command never printed ready (podman run: %s)\nstdout:\n%s\nstderr:\n%s",
+		  hs_status_str(p), S(p->out), S(p->err));
+}
+
+static void wait_exit(struct hs_proc *p)
+{
+	cr_assert(hs_wait(p, T_RUN), "podman run did not exit\nstdout:\n%s\nstderr:\n%s",
+		  S(p->out), S(p->err));
+	cr_assert(hs_read_eof(p, HS_BOTH, T_CMD), "podman run's output stayed open");
+}
+
+/* ---- PID 1 is nsinit, and it makes no namespace of its own ---- */
+
+static int count_fields(const char *line)
+{
+	int n = 0;
+	for (const char *s = line; *s; s++)
+		if (*s != ' ' && *s != '\t' && (s == line || s[-1] == ' ' || s[-1] == '\t'))
+			n++;
+	return n;
+}
+
+static void pid1_without_namespace(enum mode m)
+{
+	struct hs_proc *p = &run_p;
+	start(p, m, true,
+	      "echo \"comm1=$(cat /proc/1/comm)\"; grep -E '^(NSpid|PPid):' /proc/$$/status;"
+	      " echo ready; read x; echo done");
+	wait_ready(p);
+
+	/* From the inside: PID 1 is nsinit, the command its child, in one namespace. */
+	char want[64], line[256];
+	snprintf(want, sizeof want, "comm1=%s\n", pid1_comm(m));
+	cr_expect(strstr(S(p->out), want), "PID 1 is not %s:\n%s", pid1_comm(m), S(p->out));
+	cr_expect(hs_find_line(S(p->out), "PPid:", line, sizeof line) &&
+			  hs_line_matches(line, "^PPid:[[:space:]]+1$"),
+		  "the command is not a child of PID 1:\n%s", S(p->out));
+	cr_expect(hs_find_line(S(p->out), "NSpid:", line, sizeof line) &&
+			  count_fields(line) == 2,
+		  "the command's NSpid does not have exactly one entry (an extra PID namespace?):\n%s",
+		  S(p->out));
+
+	/* From the host: the container's init is nsinit, and its child (the
+	   command) shares its PID and mount namespaces, one level below the host. */
+	char *s = podman_ok("inspect", "--format", "{{.State.Pid}}", container);
+	pid_t pid1 = (pid_t)atol(s);
+	free(s);
+	cr_assert(pid1 > 0, "podman inspect gave no pid");
+	char path[64];
+	snprintf(path, sizeof path, "/proc/%d/comm", (int)pid1);
+	s = hs_slurp(path);
+	cr_expect(s && !strcmp(s, m == VIA_INIT ? "podman-init\n" : "nsinit\n"),
+		  "the container's init (host pid %d) is '%s', not %s", (int)pid1, s ? s : "?",
+		  pid1_comm(m));
+	free(s);
+	pid_t cmd = hs_child_of(pid1, 10000);
+	cr_assert(cmd > 0, "the container's init (host pid %d) has no child", (int)pid1);
+	snprintf(path, sizeof path, "/proc/%d/comm", (int)cmd);
+	s = hs_slurp(path);
+	cr_expect(s && !strcmp(s, "sh\n"), "PID 1's child is '%s', not the command (sh)",
+		  s ? s : "?");
+	free(s);
+	for (int i = 0; i < 2; i++) {
+		const char *ns = i ? "mnt" : "pid";
+		char l1[128], lc[128];
+		cr_assert(hs_ns_link(pid1, ns, l1, sizeof l1) && hs_ns_link(cmd, ns, lc, sizeof lc),
+			  "cannot read the %s namespace links", ns);
+		cr_expect_str_eq(l1, lc, "nsinit made a new %s namespace: PID 1 %s, command %s", ns,
+				 l1, lc);
+	}
+	snprintf(path, sizeof path, "/proc/%d/status", (int)cmd);
+	s = hs_slurp(path);
+	cr_assert(s && hs_find_line(s, "NSpid:", line, sizeof line), "no NSpid in %s", path);
+	free(s);
+	cr_expect_eq(count_fields(line), 3, "host's view of the command: '%s', want host + container",
+		     line);
+
+	hs_close_stdin(p);
+	wait_exit(p);
+	cr_expect_eq(hs_code(p), 0, "podman run: %s\nstderr:\n%s", hs_status_str(p), S(p->err));
+	cr_expect(strstr(S(p->out), "ready\ndone\n"), "stdout:\n%s", S(p->out));
+	hs_cleanup(p);
+}
+
+Test(podman, init_pid1_is_nsinit_without_namespace)
+{
+	need_podman("init-pid1");
+	pid1_without_namespace(VIA_INIT);
+}
+
+Test(podman, entry_pid1_is_nsinit_without_namespace)
+{
+	need_podman("entry-pid1");
+	pid1_without_namespace(VIA_ENTRY);
+}
+
+/* ---- orphans are reaped ---- */
+
+/*
+ * Ten double-forked orphans block reading a FIFO. Once the script has seen all
+ * ten with PPID 1, it lets them go (a line each) and scans /proc until no
+ * process but PID 1 and itself is left, or gives up after 5000 scans. An init
+ * that does not reap leaves them as zombies.
+ */
+#define ORPHANS_SCRIPT                                                                       \
+	"scan() { o=0; z=0; pp1=0;"                                                          \
+	"  for f in /proc/[0-9]*/stat; do"                                                   \
+	"    l=; { read -r l < \"$f\"; } 2>/dev/null || continue;"                           \
+	"    pid=${l%% *}; r=${l##*) }; st=${r%% *}; r=${r#* }; pp=${r%% *};"                \
+	"    case $pid in 1|$$) continue;; esac;"                                            \
+	"    o=$((o+1)); [ \"$st\" = Z ] && z=$((z+1)); [ \"$pp\" = 1 ] && pp1=$((pp1+1));"  \
+	"  done; };"                                                                         \
+	"mkfifo /tmp/go; exec 3<>/tmp/go;"                                                   \
+	"i=0; while [ $i -lt 10 ]; do (sh -c 'read x < /tmp/go' &); i=$((i+1)); done;"       \
+	"scan; echo \"orphans=$o ppid1=$pp1\";"                                              \
+	"i=0; while [ $i -lt 10 ]; do echo go >&3; i=$((i+1)); done;"                        \
+	"n=0; while scan; [ $o -gt 0 ] && [ $n -lt 5000 ]; do n=$((n+1)); done;"             \
+	"echo \"zombies=$z left=$o\""
+
+static void reaps_orphans(enum mode m)
+{
+	struct hs_proc *p = &run_p;
+	start(p, m, false, ORPHANS_SCRIPT);
+	wait_exit(p);
+	cr_expect_eq(hs_code(p), 0, "podman run: %s\nstdout:\n%s\nstderr:\n%s",
+		     hs_status_str(p), S(p->out), S(p->err));
+	cr_expect(strstr(S(p->out), "orphans=10 ppid1=10\n"),
+		  "the orphans were not all children of PID 1:\n%s", S(p->out));
+	cr_expect(strstr(S(p->out), "zombies=0 left=0\n"), "orphans were not reaped:\n%s",
+		  S(p->out));
+	cr_expect_eq(stderr_lines(p), 0, "stderr:\n%s", S(p->err));
+	hs_cleanup(p);
+}
+
+Test(podman, init_reaps_orphans)
+{
+	need_podman("init-orphans");
+	reaps_orphans(VIA_INIT);
+}
+
+Test(podman, entry_reaps_orphans)
+{
+	need_podman("entry-orphans");
+	reaps_orphans(VIA_ENTRY);
+}
+
+/* ---- the command's exit code is podman run's ---- */
+
+static void exit_code(enum mode m, const char *script, int want)
+{
+	struct hs_proc *p = &run_p;
+	start(p, m, false, script);
+	wait_exit(p);
+	cr_expect_eq(hs_code(p), want, "`sh -c '%s'`: podman run: %s, want exit %d\nstderr:\n%s",
+		     script, hs_status_str(p), want, S(p->err));
+	cr_expect_eq(stderr_lines(p), 0, "stderr:\n%s", S(p->err));
+	hs_cleanup(p);
+}
+
+Test(podman, init_exit_0)
+{
+	need_podman("init-exit0");
+	exit_code(VIA_INIT, "exit 0", 0);
+}
+
+Test(podman, init_exit_3)
+{
+	need_podman("init-exit3");
+	exit_code(VIA_INIT, "exit 3", 3);
+}
+
+Test(podman, init_killed_by_sigterm_is_143)
+{
+	need_podman("init-exit143");
+	exit_code(VIA_INIT, "kill -TERM $$", 143);
+}
+
+Test(podman, entry_exit_0)
+{
+	need_podman("entry-exit0");
+	exit_code(VIA_ENTRY, "exit 0", 0);
+}
+
+Test(podman, entry_exit_3)
+{
+	need_podman("entry-exit3");
+	exit_code(VIA_ENTRY, "exit 3", 3);
+}
+
+Test(podman, entry_killed_by_sigterm_is_143)
+{
+	need_podman("entry-exit143");
+	exit_code(VIA_ENTRY, "kill -TERM $$", 143);
+}
+
+/* ---- podman stop and podman kill ---- */
+
+/*
+ * The command waits for a child that never exits (tail -f /dev/null), so only
+ * a signal ends it; `wait` returns when a trapped signal arrives.
+ */
+#define IDLE "tail -f /dev/null & t=$!; echo ready; while kill -0 $t 2>/dev/null; do wait $t; done"
+
+/*
+ * `podman stop -t 20` sends SIGTERM to PID 1 and SIGKILL 20 s later: 143 (or
+ * the trap's code) says nsinit passed SIGTERM on, 137 that it did not.
+ */
+static void stop(enum mode m, const char *script, int want, const char *want_out)
+{
+	struct hs_proc *p = &run_p;
+	start(p, m, false, script);
+	wait_ready(p);
+	long long t0 = hs_now_ms();
+	char *s = podman_ok("stop", "-t", "20", container);
+	free(s);
+	wait_exit(p);
+	cr_expect_eq(hs_code(p), want, "after podman stop: podman run %s, want exit %d\nstderr:\n%s",
+		     hs_status_str(p), want, S(p->err));
+	cr_expect_str_eq(S(p->out), want_out, "stdout:\n%s", S(p->out));
+	cr_expect_lt(hs_now_ms() - t0, 10000, "podman stop took %lld ms", hs_now_ms() - t0);
+	hs_cleanup(p);
+}
+
+Test(podman, init_stop_is_143)
+{
+	need_podman("init-stop");
+	stop(VIA_INIT, IDLE, 143, "ready\n");
+}
+
+Test(podman, init_stop_trapped_term_gives_its_code)
+{
+	need_podman("init-stop-trap");
+	stop(VIA_INIT, "trap 'echo got TERM; exit 7' TERM; " IDLE, 7, "ready\ngot TERM\n");
+}
+
+Test(podman, entry_stop_is_143)
+{
+	need_podman("entry-stop");
+	stop(VIA_ENTRY, IDLE, 143, "ready\n");
+}
+
+Test(podman, entry_stop_trapped_term_gives_its_code)
+{
+	need_podman("entry-stop-trap");
+	stop(VIA_ENTRY, "trap 'echo got TERM; exit 7' TERM; " IDLE, 7, "ready\ngot TERM\n");
+}
+
+/* Two SIGUSR1 reach the command's trap; SIGUSR2 then ends it with the trap's code. */
+static void kill_usr1(enum mode m)
+{
+	struct hs_proc *p = &run_p;
+	start(p, m, false,
+	      "n=0; trap 'n=$((n+1)); echo \"got USR1 $n\"' USR1; trap 'exit 12' USR2; " IDLE);
+	wait_ready(p);
+	for (int i = 1; i <= 2; i++) {
+		free(podman_ok("kill", "--signal", "USR1", container));
+		char want[32];
+		snprintf(want, sizeof want, "got USR1 %d\n", i);
+		cr_assert(hs_read_until(p, HS_OUT, want, T_CMD),
+			  "SIGUSR1 #%d did not reach the command (podman run: %s)\nstdout:\n%s\n"
+			  "stderr:\n%s",
+			  i, hs_status_str(p), S(p->out), S(p->err));
+	}
+	free(podman_ok("kill", "--signal", "USR2", container));
+	wait_exit(p);
+	cr_expect_eq(hs_code(p), 12, "after SIGUSR2: podman run %s, want exit 12\nstderr:\n%s",
+		     hs_status_str(p), S(p->err));
+	cr_expect_str_eq(S(p->out), "ready\ngot USR1 1\ngot USR1 2\n", "stdout:\n%s", S(p->out));
+	hs_cleanup(p);
+}
+
+Test(podman, init_kill_usr1_reaches_command)
+{
+	need_podman("init-usr1");
+	kill_usr1(VIA_INIT);
+}
+
+Test(podman, entry_kill_usr1_reaches_command)
+{
+	need_podman("entry-usr1");
+	kill_usr1(VIA_ENTRY);
+}
+
+/* ---- the image of packaging/container/Containerfile ---- */
+
+static void need_scratch(void)
+{
+	struct hs_proc *p = &aux_p;
+	podman_cmd(p, "image", "exists", IMAGE_SCRATCH);
+	cr_assert_eq(hs_code(p), 0,
+		     "image %s is missing: tests/podman/setup.sh builds it from "
+		     "packaging/container/Containerfile",
+		     IMAGE_SCRATCH);
+	hs_cleanup(p);
+}
+
+Test(podman, scratch_image_holds_only_nsinit)
+{
+	need_podman("scratch-files");
+	need_scratch();
+	char *s = podman_ok("image", "inspect", "--format",
+			    "layers={{len .RootFS.Layers}} entrypoint={{json .Config.Entrypoint}} "
+			    "cmd={{json .Config.Cmd}}",
+			    IMAGE_SCRATCH);
+	cr_expect_str_eq(s, "layers=1 entrypoint=[\"/nsinit\",\"--\"] cmd=null\n",
+			 "podman image inspect %s:\n%s", IMAGE_SCRATCH, s);
+	free(s);
+
+	/* The files of the image (created, never started, so nothing is added). */
+	free(podman_ok("create", "--pull=never", "--name", container, IMAGE_SCRATCH));
+	struct hs_proc *p = &aux_p;
+	struct hs_opts o = {.prefix = HS_ARGV("sh", "-c",
+					      "\"$@\" | tar -tvf - && "
+					      "\"$@\" | tar -xOf - nsinit | cmp - \"$0\"")};
+	hs_run(p, &o, HS_ARGV(PODMAN, "export", container), T_CMD);
+	cr_expect_eq(hs_code(p), 0,
+		     "podman export | tar -t, and | cmp - $NSINIT: %s\nstdout:\n%s\nstderr:\n%s",
+		     hs_status_str(p), S(p->out), S(p->err));
+	cr_expect_eq(hs_count_lines(S(p->out)), 1, "the image holds more than one file:\n%s",
+		     S(p->out));
+	cr_expect(hs_count_regex(S(p->out), "^-rwxr-xr-x .* nsinit$") == 1,
+		  "the image does not hold an executable /nsinit:\n%s", S(p->out));
+	hs_cleanup(p);
+	free(podman_ok("rm", container));
+}
+
+Test(podman, scratch_image_runs_nsinit_version)
+{
+	need_podman("scratch-version");
+	need_scratch();
+	struct hs_proc *host = &host_p;
+	hs_run(host, &(struct hs_opts){0}, HS_ARGV("--version"), T_CMD);
+	cr_assert_eq(hs_code(host), 0, "nsinit --version: %s", hs_status_str(host));
+
+	struct hs_proc *p = &aux_p;
+	podman_cmd(p, RUN_OPTS, "--name", container, IMAGE_SCRATCH, "/nsinit", "--version");
+	cr_expect_eq(hs_code(p), 0, "podman run %s /nsinit --version: %s\nstderr:\n%s",
+		     IMAGE_SCRATCH, hs_status_str(p), S(p->err));
+	cr_expect(!strncmp(S(p->out), "nsinit ", 7), "stdout:\n%s", S(p->out));
+	cr_expect_str_eq(S(p->out), S(host->out), "the image's nsinit is not $NSINIT: %s vs %s",
+			 S(p->out), S(host->out));
+	cr_expect_eq(stderr_lines(p), 0, "stderr:\n%s", S(p->err));
+	hs_cleanup(p);
+	hs_cleanup(host);
+}
