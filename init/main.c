@@ -1,16 +1,19 @@
 /* nsinit: wires the parts together. Parse the command line, take over the
- * signals, then be the relay and PID 1 of a new namespace, or PID 1 here. */
+ * signals, then be the relay and PID 1 of new namespaces, or PID 1 here. */
 #include "environment.h"
 #include "exitcode.h"
 #include "handoff.h"
+#include "inside.h"
 #include "msg.h"
 #include "namespace.h"
 #include "options.h"
 #include "pid1.h"
+#include "pidfile.h"
 #include "relay.h"
 #include "signals.h"
 #include "sys.h"
 
+#include <sched.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -18,22 +21,57 @@
 #define NSINIT_VERSION "0.1.0"
 #endif
 
-/* Make the namespace: the parent stays outside as the relay, the child is
- * its PID 1. Each returns the exit code of nsinit. */
+/* Make the namespaces: the parent stays outside as the relay, the child is
+ * their PID 1. The child waits for the relay's go-ahead (the user
+ * namespace's maps, the pid file) before it sets anything up inside. Each
+ * returns the exit code of nsinit. */
 static int run_in_new_namespace(const struct options *opts, const sigset_t *original_mask)
 {
+	unsigned long flags = namespace_flags(opts);
 	int sock[2];
 	pid_t pid;
 
 	handoff_pair(sock);
-	pid = namespace_clone();
+	pid = namespace_clone(flags);
 	if (pid == 0) {
 		close(sock[0]);
-		namespace_mount_proc();
+		handoff_wait_go(sock[1]);
+		inside_setup(opts, flags);
 		return pid1_run(opts, original_mask, sock[1]);
 	}
 	close(sock[1]);
-	return relay_run(pid, sock[0]);
+	return relay_run(opts, pid, flags, sock[0]);
+}
+
+/* Acting as init right here: the options that ask for namespaces of
+ * nsinit's own cannot be honoured, and saying so beats ignoring them. */
+static void refuse_namespace_options(const struct options *opts)
+{
+	const char *option = namespace_option(opts->extra_ns | (opts->user_ns ? CLONE_NEWUSER : 0));
+
+	if (!option)
+		return;
+	if (opts->role == ROLE_NO_NAMESPACE)
+		die("--%s needs a new namespace, which --no-namespace (or -s) rules out; drop one "
+		    "of them",
+		    option);
+	die("--%s needs a new namespace, but nsinit is PID 1 here and acts as init in place; "
+	    "add --namespace, or drop --%s",
+	    option, option);
+}
+
+/* Without namespaces, the pid file names nsinit itself: it is the init. */
+static int run_here(const struct options *opts, const sigset_t *original_mask)
+{
+	struct pidfile pf = { .written = false };
+	int code;
+
+	refuse_namespace_options(opts);
+	if (opts->pid_file && pidfile_write(&pf, opts->pid_file, getpid()) < 0)
+		return EXIT_NSINIT_FAILED;
+	code = pid1_run(opts, original_mask, -1);
+	pidfile_remove(&pf);
+	return code;
 }
 
 /* Write text to stdout (for --help and --version; no stdio needed). */
@@ -68,5 +106,5 @@ int main(int argc, char **argv)
 
 	if (opts.role == ROLE_NAMESPACE || (opts.role == ROLE_AUTO && getpid() != 1))
 		return run_in_new_namespace(&opts, &original_mask);
-	return pid1_run(&opts, &original_mask, -1);
+	return run_here(&opts, &original_mask);
 }

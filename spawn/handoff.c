@@ -1,6 +1,7 @@
 /* SCM_RIGHTS over a SOCK_SEQPACKET pair: one message, one optional fd. */
 #include "handoff.h"
 
+#include "exitcode.h"
 #include "msg.h"
 #include "sys.h"
 
@@ -13,6 +14,32 @@ void handoff_pair(int fds[2])
 {
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, fds) < 0)
 		die_errno("cannot create a socket pair");
+}
+
+/* The go-ahead is one byte. */
+enum { GO = 'g', STOP = 's' };
+
+void handoff_go(int sock, bool ok)
+{
+	char byte = ok ? GO : STOP;
+
+	/* EPIPE: PID 1 died already; the relay reaps it and passes on its code
+	 * (and ignores the SIGPIPE, its own doing). Any other failure would
+	 * leave PID 1 waiting: dying closes the socket, which PID 1 takes as
+	 * the relay gone. */
+	if (sys_write(sock, &byte, 1) < 0 && errno != EPIPE)
+		die_errno("cannot tell PID 1 to go on");
+}
+
+void handoff_wait_go(int sock)
+{
+	char byte = 0;
+
+	/* Nothing but the relay's exit (or death) closes the socket. */
+	if (sys_read(sock, &byte, 1) != 1)
+		die("the relay exited before the namespace was set up");
+	if (byte != GO)
+		_exit(EXIT_NSINIT_FAILED); /* the relay has printed why */
 }
 
 void handoff_send(int sock, pid_t ns_pid, int pidfd)

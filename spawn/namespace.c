@@ -1,5 +1,6 @@
-/* clone3 with CLONE_NEWPID | CLONE_NEWNS, its fallback, and the mounts that
- * make the new mount namespace safe to use. */
+/* clone3 with the namespace flags, its fallback, and, when the kernel says
+ * no, one line naming the setting or the limit that refused and what to
+ * change. */
 #include "namespace.h"
 
 #include "caps.h"
@@ -10,13 +11,53 @@
 #include <fcntl.h>
 #include <sched.h>
 #include <string.h>
-#include <sys/mount.h>
 #include <unistd.h>
 
-#define NS_FLAGS (CLONE_NEWPID | CLONE_NEWNS)
+/* Arrays, not pointers: the table needs no relocations. */
+struct kind {
+	unsigned long flag;
+	char name[8]; /* in messages: "a PID namespace" */
+	char file[8]; /* in /proc/self/ns/ and /proc/sys/user/max_*_namespaces;
+		       * "--FILE" is the option that asks for it, but for PID and mount */
+};
 
-/* Read a small integer file such as /proc/sys/user/max_pid_namespaces into
- * buf, without the newline; "unreadable" if it cannot be read. */
+/* In the order the kernel makes them: the user namespace first, since it
+ * owns the others. */
+static const struct kind kinds[] = {
+	{ CLONE_NEWUSER, "user", "user" },
+	{ CLONE_NEWPID, "PID", "pid" },
+	{ CLONE_NEWNS, "mount", "mnt" },
+	{ CLONE_NEWUTS, "UTS", "uts" },
+	{ CLONE_NEWIPC, "IPC", "ipc" },
+	{ CLONE_NEWNET, "network", "net" },
+	{ CLONE_NEWCGROUP, "cgroup", "cgroup" },
+	{ CLONE_NEWTIME, "time", "time" },
+};
+
+/* The namespaces nsinit always makes, which no option asks for. */
+#define ALWAYS (CLONE_NEWPID | CLONE_NEWNS)
+
+#define NKINDS (sizeof(kinds) / sizeof(kinds[0]))
+
+unsigned long namespace_flags(const struct options *opts)
+{
+	unsigned long flags = ALWAYS | opts->extra_ns;
+
+	if (opts->user_ns || !caps_may_create_namespaces())
+		flags |= CLONE_NEWUSER;
+	return flags;
+}
+
+const char *namespace_option(unsigned long flags)
+{
+	for (size_t i = 0; i < NKINDS; i++)
+		if (flags & kinds[i].flag & ~ALWAYS)
+			return kinds[i].file;
+	return NULL;
+}
+
+/* Read a small setting such as /proc/sys/user/max_pid_namespaces into buf,
+ * without the newline; "unreadable" if it cannot be read. */
 static const char *read_setting(const char *path, char *buf, size_t len)
 {
 	int fd = sys_open(path, O_RDONLY);
@@ -31,76 +72,150 @@ static const char *read_setting(const char *path, char *buf, size_t len)
 	return buf;
 }
 
-/* clone failed: say why, and what to change. */
-static noreturn void diagnose_clone_failure(int err)
-{
-	char pid_max[32], mnt_max[32];
+/* The switches distributions put in front of unprivileged user namespaces,
+ * the value that closes each and the one that opens it. */
+static const char *const policies[][3] = {
+	{ "/proc/sys/kernel/unprivileged_userns_clone", "0", "1" },             /* Debian */
+	{ "/proc/sys/kernel/apparmor_restrict_unprivileged_userns", "1", "0" }, /* Ubuntu */
+};
 
+const char *namespace_userns_policy(char *buf, size_t len)
+{
+	for (size_t i = 0; i < sizeof(policies) / sizeof(policies[0]); i++) {
+		const char *const *p = policies[i];
+		char value[32];
+
+		if (strcmp(read_setting(p[0], value, sizeof(value)), p[1]) != 0)
+			continue;
+		fmt(buf, len, "%s is %s, closing user namespaces to unprivileged users; set it to "
+			      "%s (as root), run nsinit as root, or pass --no-namespace",
+		    p[0], p[1], p[2]);
+		return buf;
+	}
+	return NULL;
+}
+
+/* EPERM or EACCES. An unprivileged user needs the user namespace, and that
+ * is what a sysctl, AppArmor, seccomp or a chroot refuses; the namespaces it
+ * owns follow from it. */
+static noreturn void refused(int err, unsigned long flags)
+{
+	bool user = flags & CLONE_NEWUSER;
+	char policy[256];
+	const char *why;
+
+	if (caps_may_create_namespaces())
+		die("cannot create %s: %s, although nsinit holds CAP_SYS_ADMIN: seccomp, a "
+		    "security module or a chroot forbids it; allow it, or %s",
+		    user ? "a user namespace" : "the namespaces", strerror(err),
+		    user ? "drop --user" : "pass --no-namespace");
+	why = namespace_userns_policy(policy, sizeof(policy));
+	die("cannot create a user namespace: %s: %s", strerror(err),
+	    why ? why
+		: "without CAP_SYS_ADMIN nsinit needs one, but seccomp, a security module or a "
+		  "chroot forbids it; run it as root, or pass --no-namespace");
+}
+
+/* ENOSPC or EUSERS: a /proc/sys/user/max_*_namespaces limit of this user
+ * namespace (or of one enclosing it) was reached, or the nesting limit. A
+ * limit of 0 is the usual culprit (a switch, not a count), so it is named
+ * alone; otherwise every limit that applies is listed. */
+static noreturn void limit_reached(int err, unsigned long flags)
+{
+	char path[64], value[32], list[400];
+	size_t n = 0;
+
+	for (size_t i = 0; i < NKINDS; i++) {
+		const struct kind *k = &kinds[i];
+
+		if (!(flags & k->flag))
+			continue;
+		fmt(path, sizeof(path), "/proc/sys/user/max_%s_namespaces", k->file);
+		read_setting(path, value, sizeof(value));
+		if (strcmp(value, "0") == 0)
+			die("cannot create a %s namespace: %s: a namespace limit was reached: %s is "
+			    "0; raise the limit, e.g. sysctl -w user.max_%s_namespaces=N",
+			    k->name, strerror(err), path, k->file);
+		n += fmt(list + n, sizeof(list) - n, " %s=%s", path + 15, value);
+	}
+	die("cannot create the namespaces: %s: a namespace limit was reached: one in "
+	    "/proc/sys/user/ (now%s; also those of enclosing user namespaces) or the nesting "
+	    "depth of 32; raise the limit",
+	    strerror(err), list);
+}
+
+/* EINVAL: a kernel built without one of the namespaces has no
+ * /proc/self/ns/ entry for it. */
+static noreturn void unsupported(int err, unsigned long flags)
+{
+	char path[32];
+	/* Without /proc here every entry would look missing. */
+	bool can_tell = access("/proc/self/ns", F_OK) == 0;
+
+	for (size_t i = 0; i < NKINDS && can_tell; i++) {
+		const struct kind *k = &kinds[i];
+		/* No option to drop: PID and mount, and the user namespace that
+		 * nsinit adds for want of CAP_SYS_ADMIN. */
+		bool fixed = (k->flag & ALWAYS) ||
+			     (k->flag == CLONE_NEWUSER && !caps_may_create_namespaces());
+
+		fmt(path, sizeof(path), "/proc/self/ns/%s", k->file);
+		if ((flags & k->flag) && access(path, F_OK) < 0 && errno == ENOENT)
+			die("cannot create a %s namespace: %s: the kernel has none (no %s); %s%s",
+			    k->name, strerror(err), path, fixed ? "pass --no-" : "drop --",
+			    fixed ? "namespace" : k->file);
+	}
+	errno = err;
+	die_errno("cannot create the namespaces");
+}
+
+/* clone failed: say why, and what to change. */
+static noreturn void diagnose_clone_failure(int err, unsigned long flags)
+{
 	switch (err) {
 	case EPERM:
-		if (!caps_may_create_namespaces())
-			die("cannot create a PID namespace: %s: nsinit needs CAP_SYS_ADMIN "
-			    "for that; run it as root (e.g. with sudo), or pass --no-namespace "
-			    "to act as init without a namespace",
-			    strerror(err));
-		die("cannot create a PID namespace: %s, although nsinit holds "
-		    "CAP_SYS_ADMIN: a seccomp profile or security module forbids it; "
-		    "allow unshare/clone of namespaces there, or pass --no-namespace",
-		    strerror(err));
+	case EACCES:
+		refused(err, flags);
 	case ENOSPC:
 	case EUSERS:
-		die("cannot create a PID namespace: %s: a namespace limit was reached: "
-		    "/proc/sys/user/max_pid_namespaces is %s and "
-		    "/proc/sys/user/max_mnt_namespaces is %s (PID namespaces also nest at "
-		    "most 32 deep); raise the limit, e.g. sysctl -w user.max_pid_namespaces=N",
-		    strerror(err),
-		    read_setting("/proc/sys/user/max_pid_namespaces", pid_max, sizeof(pid_max)),
-		    read_setting("/proc/sys/user/max_mnt_namespaces", mnt_max, sizeof(mnt_max)));
+		limit_reached(err, flags);
+	case EINVAL:
+		unsupported(err, flags);
 	default:
 		errno = err;
-		die_errno("cannot create a PID and mount namespace");
+		die_errno("cannot create the namespaces");
 	}
 }
 
-pid_t namespace_clone(void)
+/* valgrind answers clone3 with ENOSYS, and after a fork-like clone(2) that
+ * fails it leaves every signal blocked, SIGSEGV included (3.19 does). Its
+ * client stack grows on SIGSEGV, so the first new page of stack the
+ * diagnosis touches would kill nsinit without a word. Touching those pages
+ * before the clone grows the stack while that still works. */
+static void reserve_stack_for_diagnosis(void)
 {
-	pid_t pid = sys_clone3(NS_FLAGS, SIGCHLD);
+	volatile char pages[16384];
+
+	for (size_t i = 0; i < sizeof(pages); i += 1024)
+		pages[i] = 0;
+}
+
+pid_t namespace_clone(unsigned long flags)
+{
+	pid_t pid = sys_clone3(flags, SIGCHLD);
 
 	/* Seccomp profiles (Docker's default among them) and valgrind answer
-	 * clone3 with ENOSYS; clone(2) does the same job with the flags we need. */
+	 * clone3 with ENOSYS; clone(2) does the same job, except for a time
+	 * namespace: CLONE_NEWTIME overlaps clone(2)'s exit-signal bits. */
 	if (pid < 0 && errno == ENOSYS) {
+		if (flags & CLONE_NEWTIME)
+			die("cannot create a time namespace: that takes clone3, which seccomp or "
+			    "valgrind refuses here; allow clone3, or drop --time");
 		note("clone3 is refused here (ENOSYS); using clone");
-		pid = sys_clone(NS_FLAGS, SIGCHLD);
+		reserve_stack_for_diagnosis();
+		pid = sys_clone(flags, SIGCHLD);
 	}
 	if (pid < 0)
-		diagnose_clone_failure(errno);
+		diagnose_clone_failure(errno, flags);
 	return pid;
-}
-
-void namespace_mount_proc(void)
-{
-	/* The copied mounts may be shared with the caller's (systemd makes / shared):
-	 * make them all private first, or the /proc below would appear on the host. */
-	if (mount("none", "/", "none", MS_REC | MS_PRIVATE, NULL) < 0) {
-		if (errno == EINVAL)
-			die("cannot make mount propagation private: / is not a mount point "
-			    "(inside a chroot?); bind-mount the new root onto itself before "
-			    "chroot, or pass --no-namespace");
-		die_errno("cannot make mount propagation private");
-	}
-	if (mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0) {
-		int err = errno;
-
-		if (err == EPERM || err == EACCES)
-			die("cannot mount a fresh /proc: %s: the existing /proc is masked or "
-			    "partly covered (as container runtimes do), which the kernel refuses "
-			    "to reveal; give the container an unmasked /proc, or pass "
-			    "--no-namespace",
-			    strerror(err));
-		if (err == ENOENT)
-			die("cannot mount a fresh /proc: there is no /proc directory; create "
-			    "it, or pass --no-namespace");
-		errno = err;
-		die_errno("cannot mount a fresh /proc");
-	}
 }

@@ -1,17 +1,30 @@
-/* Making the new PID and mount namespace. */
+/* Making the new namespaces: which ones, and the clone that makes them. */
 #ifndef NSINIT_NAMESPACE_H
 #define NSINIT_NAMESPACE_H
 
+#include "options.h"
+
+#include <stddef.h>
 #include <sys/types.h>
 
-/* Fork-like: create a child that is PID 1 of a new PID namespace and has its
- * own mount namespace. Returns the child's pid in the parent and 0 in the
- * child. On failure, prints the cause and the fix and exits 125. */
-pid_t namespace_clone(void);
+/* The clone flags: a PID and a mount namespace always, those the options ask
+ * for (--uts, --ipc, --net, --cgroup, --time), and a user namespace with
+ * --user or when nsinit lacks CAP_SYS_ADMIN (libcap is asked, not the uid):
+ * owning a user namespace is what lets an unprivileged user make the rest. */
+unsigned long namespace_flags(const struct options *opts);
 
-/* In the new PID 1: make every mount private (so nothing propagates back to
- * the caller), then mount a fresh /proc that shows this namespace. Prints
- * the cause and exits 125 on failure. */
-void namespace_mount_proc(void);
+/* Fork-like: create a child that is PID 1 of the namespaces in `flags`.
+ * Returns the child's pid in the parent and 0 in the child. On failure,
+ * prints the cause and the fix in one line and exits 125. */
+pid_t namespace_clone(unsigned long flags);
+
+/* The option that asks for one of the namespaces in `flags`, without its
+ * "--" ("uts", ..., "user"), or NULL if none of them has an option. */
+const char *namespace_option(unsigned long flags);
+
+/* A system setting that refuses user namespaces to unprivileged users
+ * (Debian's kernel.unprivileged_userns_clone, Ubuntu's AppArmor switch),
+ * as a clause naming it, its value and what to change; NULL if none does. */
+const char *namespace_userns_policy(char *buf, size_t len);
 
 #endif
