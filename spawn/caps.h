@@ -26,8 +26,9 @@ struct options;
 void caps_apply_to_command(const struct options *opts);
 
 /* In PID 1 once the command runs: keep only the capabilities PID 1 still
- * needs (CAP_KILL, to signal the command whatever uid it takes), dropping
- * the rest from every set including the bounding set. Warns on failure. */
+ * needs (CAP_KILL, to signal the command whatever uid it takes, and with
+ * --pid-file CAP_DAC_OVERRIDE, to remove the file), dropping the rest from
+ * every set including the bounding set. Warns on failure. */
 void caps_drop_for_pid1(const struct options *opts);
 
 #endif
