@@ -34,7 +34,7 @@ OBJS := $(SRCS:%.c=$(BUILD)/%.o)
 
 # Unit tests compile the files under test directly, with the test files.
 UNIT_TESTS   := $(wildcard tests/unit/*.c)
-UNIT_SUBJECT := lib/fmt.c lib/signame.c lib/duration.c lib/exitcode.c init/options.c \
+UNIT_SUBJECT := lib/fmt.c lib/msg.c lib/sys.c lib/signame.c lib/duration.c lib/exitcode.c init/options.c \
                 init/environment.c spawn/caps.c
 ITEST_SRCS   := $(wildcard tests/integration/*.c)
 
@@ -78,6 +78,8 @@ deps:
 	command -v pkg-config >/dev/null || missing="$$missing pkg-config"; \
 	command -v ps >/dev/null || missing="$$missing procps"; \
 	command -v unshare >/dev/null || missing="$$missing util-linux"; \
+	command -v python3 >/dev/null || missing="$$missing python3"; \
+	command -v bash >/dev/null || missing="$$missing bash"; \
 	if [ -n "$$missing" ]; then \
 		echo "installing:$$missing"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
@@ -91,7 +93,8 @@ NSINIT_BIN ?= $(BUILD)/nsinit
 
 integration: deps $(NSINIT_BIN) $(BUILD)/integration-tests $(BUILD)/probe $(BUILD)/noclone3
 	NSINIT=$(abspath $(NSINIT_BIN)) NSINIT_PROBE=$(abspath $(BUILD)/probe) \
-	NSINIT_NOCLONE3=$(abspath $(BUILD)/noclone3) $(BUILD)/integration-tests
+	NSINIT_NOCLONE3=$(abspath $(BUILD)/noclone3) NSINIT_TTY_CHECK=$(abspath tests/tty/tty_check.py) \
+	$(BUILD)/integration-tests
 
 check: deps
 	$(MAKE) unit
@@ -111,3 +114,5 @@ clean:
 include packaging/static.mk
 include packaging/packages.mk
 include tests/podman/podman.mk
+include tests/fuzz/fuzz.mk
+include tests/bench/bench.mk

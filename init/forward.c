@@ -5,6 +5,7 @@
 
 #include "clock.h"
 #include "descendants.h"
+#include "events.h"
 #include "msg.h"
 #include "signame.h"
 
@@ -42,15 +43,28 @@ static void deliver(struct pid1 *p, int sig, const char *name)
 	}
 	/* The command is our unreaped child, so its pid cannot have been reused;
 	 * in group mode it leads its own process group (command.c). */
+	r = -1;
 	if (p->opts->target == TARGET_GROUP)
 		r = kill(-p->command, sig);
-	else
+	/* ESRCH in group mode: the command left the group it led (setpgid or
+	 * setsid of its own); it still gets the signal. */
+	if (r < 0)
 		r = kill(p->command, sig);
-	if (r < 0 && errno != ESRCH)
+	if (r < 0 && errno != ESRCH) {
 		warn_errno("cannot forward %s to %d", name, (int)p->command);
-	else
-		note("forwarded %s to %s%d", name, p->opts->target == TARGET_GROUP ? "group " : "",
-		     (int)p->command);
+		return;
+	}
+	note("forwarded %s to %s%d", name, p->opts->target == TARGET_GROUP ? "group " : "",
+	     (int)p->command);
+	if (events_fd() >= 0) {
+		struct event e;
+
+		event_begin(&e, "forwarded");
+		event_str(&e, "signal", name);
+		event_int(&e, "pid", p->command);
+		event_str(&e, "by", "pid1");
+		event_end(&e);
+	}
 }
 
 void forward_signal(struct pid1 *p, const struct signalfd_siginfo *si)
@@ -69,7 +83,7 @@ void forward_signal(struct pid1 *p, const struct signalfd_siginfo *si)
 	if (si->ssi_code == SI_KERNEL)
 		return;
 	/* Our own doing, such as SIGPIPE from writing to a closed stderr. */
-	if ((pid_t)si->ssi_pid == getpid() && si->ssi_code == SI_USER)
+	if (si->ssi_code == SI_USER && (pid_t)si->ssi_pid == p->self)
 		return;
 	if (is_stop_signal(sig) && !p->stop_us)
 		p->stop_us = clock_now_us();

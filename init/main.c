@@ -1,6 +1,7 @@
 /* nsinit: wires the parts together. Parse the command line, take over the
  * signals, then be the relay and PID 1 of new namespaces, or PID 1 here. */
 #include "environment.h"
+#include "events.h"
 #include "exitcode.h"
 #include "handoff.h"
 #include "inside.h"
@@ -14,6 +15,8 @@
 #include "sys.h"
 
 #include <sched.h>
+#include <signal.h>
+#include <sys/prctl.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -74,6 +77,29 @@ static int run_here(const struct options *opts, const sigset_t *original_mask)
 	return code;
 }
 
+/* tini -p: the signal nsinit gets when its parent dies, forwarded like any
+ * other. If the parent died before the prctl, nothing would ever come:
+ * send it ourselves (it is blocked, so it waits in the signalfd). */
+static void set_parent_death_signal(int sig)
+{
+	pid_t parent = getppid();
+
+	if (prctl(PR_SET_PDEATHSIG, sig) < 0)
+		die_errno("cannot set the parent death signal");
+	if (getppid() != parent)
+		(void)kill(getpid(), sig);
+}
+
+/* --events: open the channel before anything else can emit. */
+static void open_events(const char *spec)
+{
+	int fd = events_open(spec);
+
+	if (fd < 0)
+		die_errno("cannot open '%s' for --events", spec);
+	events_set_fd(fd);
+}
+
 /* Write text to stdout (for --help and --version; no stdio needed). */
 static int print_out(const char *text)
 {
@@ -88,6 +114,7 @@ int main(int argc, char **argv)
 	sigset_t original_mask;
 	char err[512];
 
+	sys_hold_stdio();
 	switch (options_parse(argc, argv, &opts, err, sizeof(err))) {
 	case PARSE_HELP:
 		return print_out(options_usage);
@@ -103,6 +130,10 @@ int main(int argc, char **argv)
 	environment_read(&opts);
 	msg_set_verbosity(opts.verbosity);
 	signals_take_over(&original_mask);
+	if (opts.events)
+		open_events(opts.events);
+	if (opts.parent_death_signal)
+		set_parent_death_signal(opts.parent_death_signal);
 
 	if (opts.role == ROLE_NAMESPACE || (opts.role == ROLE_AUTO && getpid() != 1))
 		return run_in_new_namespace(&opts, &original_mask);

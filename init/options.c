@@ -24,7 +24,7 @@ enum opt_id {
 	OPT_USER, OPT_MAP_ROOT, OPT_MAP_CURRENT, OPT_UTS, OPT_IPC, OPT_NET, OPT_CGROUP, OPT_TIME,
 	OPT_PID_FILE,
 	OPT_CAP_DROP, OPT_CAP_KEEP, OPT_NO_NEW_PRIVS, OPT_NEW_SESSION,
-	OPT_GROUP, OPT_SINGLE_CHILD, OPT_REWRITE, OPT_ZERO_EXIT, OPT_PDEATHSIG,
+	OPT_GROUP, OPT_SINGLE_CHILD, OPT_REWRITE, OPT_ZERO_EXIT, OPT_PDEATHSIG, OPT_EVENTS,
 };
 
 enum arg_kind { ARG_NONE, ARG_REQUIRED, ARG_OPTIONAL };
@@ -68,6 +68,7 @@ static const struct opt_def defs[] = {
 	{ "rewrite", 'r', ARG_REQUIRED, OPT_REWRITE },
 	{ "zero-exit", 'e', ARG_REQUIRED, OPT_ZERO_EXIT },
 	{ "parent-death-signal", 'p', ARG_REQUIRED, OPT_PDEATHSIG },
+	{ "events", 0, ARG_REQUIRED, OPT_EVENTS },
 };
 
 #define NDEFS (sizeof(defs) / sizeof(defs[0]))
@@ -87,6 +88,7 @@ const char options_usage[] =
 	"  --wait-all             stay until every process has exited, not just COMMAND\n"
 	"  -v, --verbose          log what PID 1 does, one line per event\n"
 	"  -w, --warn-reaped      warn about every orphan reaped\n"
+	"  --events=FD|FILE       write what happens as JSON lines to fd FD or FILE\n"
 	"namespaces:\n"
 	"  --namespace            make a new namespace even when already PID 1\n"
 	"  --no-namespace         act as init here, without a new namespace\n"
@@ -152,6 +154,11 @@ static enum parse_result fail(struct parser *p, const char *format, ...)
 	va_start(ap, format);
 	fmt_v(p->err, p->err_len, format, ap);
 	va_end(ap);
+	/* Values are echoed as the user gave them: a newline or an escape in one
+	 * must not split the message into two lines or reach the terminal raw. */
+	for (char *c = p->err; c < p->err + p->err_len && *c; c++)
+		if ((unsigned char)*c < ' ' || *c == 0x7f)
+			*c = '?';
 	return PARSE_ERROR;
 }
 
@@ -316,6 +323,11 @@ static enum parse_result apply(struct parser *p, const struct opt_def *d, const 
 		return rewrite(p, value);
 	case OPT_ZERO_EXIT:
 		return zero_exit(p, value);
+	case OPT_EVENTS:
+		if (!*value)
+			return fail(p, "empty value for --events: give an fd number or a file");
+		o->events = value;
+		break;
 	case OPT_PDEATHSIG:
 		o->parent_death_signal = signal_arg(p, value, "--parent-death-signal");
 		if (o->parent_death_signal < 0)

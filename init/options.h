@@ -46,6 +46,7 @@ struct options {
 	int rewrite[NSIG];       /* -r FROM:TO; rewrite[sig] is what is sent, 0 drops */
 	uint32_t zero_exit[8];   /* -e CODE: bitset of exit codes reported as 0 */
 	int parent_death_signal; /* -p: nsinit's own PR_SET_PDEATHSIG, or 0 */
+	const char *events;      /* --events: an fd number or a file for JSON events */
 
 	/* What the command line set explicitly (GIVEN_*): the environment
 	 * (environment.c) only fills in the rest. */

@@ -6,6 +6,7 @@
 #include "caps.h"
 #include "clock.h"
 #include "command.h"
+#include "events.h"
 #include "exitcode.h"
 #include "handoff.h"
 #include "msg.h"
@@ -20,33 +21,10 @@
 
 enum { FD_SIGNALS, FD_RELAY, NFDS };
 
-/* Close every fd above stderr except `keep` (sorted ascending): the caller's
- * fds were for the command, which has its own copies now. */
-static void close_inherited(const int *keep, int n)
+/* signals_drain's callback. */
+static void forward_one(void *p, const struct signalfd_siginfo *si)
 {
-	unsigned from = 3;
-
-	for (int i = 0; i < n; i++) {
-		if (keep[i] < 3)
-			continue;
-		if ((unsigned)keep[i] > from)
-			sys_close_range(from, (unsigned)keep[i] - 1);
-		from = (unsigned)keep[i] + 1;
-	}
-	sys_close_range(from, ~0U);
-}
-
-/* Read every pending signal and forward it. */
-static void drain_signals(struct pid1 *p, int sigfd)
-{
-	struct signalfd_siginfo si[16];
-	ssize_t n;
-
-	while ((n = sys_read(sigfd, si, sizeof(si))) > 0)
-		for (size_t i = 0; i < (size_t)n / sizeof(si[0]); i++)
-			forward_signal(p, &si[i]);
-	if (n < 0 && errno != EAGAIN)
-		warn_errno("cannot read signals");
+	forward_signal(p, si);
 }
 
 /* Give the relay the command's pidfd so that it can signal it directly. */
@@ -54,7 +32,7 @@ static void hand_off(int sock, pid_t command)
 {
 	int fd = sys_pidfd_open(command);
 
-	handoff_send(sock, command, fd);
+	link_send(sock, LINK_COMMAND, command, fd);
 	if (fd >= 0)
 		close(fd);
 }
@@ -108,6 +86,23 @@ static int poll_timeout(const struct pid1 *p)
 	return (deadline - now) / 1000 >= 3600000 ? 3600000 : (int)((deadline - now + 999) / 1000);
 }
 
+/* Read what the relay says. Returns false once it is gone: only the relay
+ * holds the other end, so the socket closes exactly when it exits. */
+static bool relay_message(struct pid1 *p)
+{
+	struct link_msg m;
+	int fd, got;
+
+	while ((got = link_recv(p->relay_sock, &m, &fd)) == 1) {
+		if (fd >= 0)
+			close(fd);
+		/* The relay sent a stop signal straight to the command. */
+		if (m.type == LINK_STOP && !p->stop_us)
+			p->stop_us = clock_now_us();
+	}
+	return got == 0;
+}
+
 /* The loop. Returns once the command has exited and no process is left. */
 static void run_loop(struct pid1 *p, int sigfd)
 {
@@ -118,9 +113,8 @@ static void run_loop(struct pid1 *p, int sigfd)
 
 	for (;;) {
 		if (fds[FD_SIGNALS].revents)
-			drain_signals(p, sigfd);
-		if (fds[FD_RELAY].revents) {
-			/* The relay never writes: anything here means it died. */
+			signals_drain(sigfd, forward_one, p);
+		if (fds[FD_RELAY].revents && !relay_message(p)) {
 			fds[FD_RELAY].fd = -1;
 			shutdown_begin(p, "the relay is gone");
 		}
@@ -134,15 +128,27 @@ static void run_loop(struct pid1 *p, int sigfd)
 	}
 }
 
+/* Without a relay, PID 1 itself reports the command's start and the exit. */
+static void emit(const char *name, const char *key, long long value)
+{
+	struct event e;
+
+	if (events_fd() < 0)
+		return;
+	event_begin(&e, name);
+	event_int(&e, key, value);
+	event_end(&e);
+}
+
 int pid1_run(const struct options *opts, const sigset_t *original_mask, int relay_sock)
 {
 	struct pid1 p = {
 		.opts = opts,
+		.self = getpid(),
 		.owns_namespace = getpid() == 1,
 		.relay_sock = relay_sock,
 	};
 	int sigfd = signals_open_fd(), code = EXIT_NSINIT_FAILED;
-	int keep[2] = { sigfd < relay_sock ? sigfd : relay_sock, sigfd < relay_sock ? relay_sock : sigfd };
 
 	/* Without a namespace of our own, orphans would go to the real init:
 	 * claim them, so that they are reaped and reached at shutdown. */
@@ -154,16 +160,23 @@ int pid1_run(const struct options *opts, const sigset_t *original_mask, int rela
 		return code;
 	if (relay_sock >= 0)
 		hand_off(relay_sock, p.command);
+	else
+		emit("command_started", "pid", p.command);
 
 	/* From here on PID 1 must not die on a recoverable error. */
 	caps_drop_for_pid1(opts);
 	if (chdir("/") < 0)
 		warn_errno("cannot change directory to /");
-	close_inherited(keep, 2);
+	/* Ours: the signalfd, the relay's socket and the events channel. */
+	sys_close_all_but((int[]){ sigfd, relay_sock, events_fd() }, 3);
 
 	run_loop(&p, sigfd);
 	shutdown_report(&p);
 	code = exitcode_from_status(p.command_status);
 	/* tini -e: a code the user declared a success (e.g. 143 for a JVM). */
-	return options_zero_exit(opts, code) ? 0 : code;
+	if (options_zero_exit(opts, code))
+		code = 0;
+	if (relay_sock < 0)
+		emit("exit", "code", code);
+	return code;
 }

@@ -26,6 +26,7 @@ struct pid1 {
 	bool command_done;
 	bool owns_namespace; /* PID 1 of a PID namespace: kill(-1) means exactly it */
 	uint64_t stop_us;    /* when a stop signal (TERM, INT, QUIT) came, or 0 */
+	pid_t self;          /* our pid, asked once: musl does not cache it */
 	int relay_sock;      /* the socket to the relay, or -1 */
 	struct shutdown sd;
 };

@@ -4,6 +4,8 @@
 #include "pid1.h"
 
 #include "fmt.h"
+#include "events.h"
+#include "handoff.h"
 #include "msg.h"
 #include "signame.h"
 #include "sys.h"
@@ -32,6 +34,24 @@ static const char *zombie_name(pid_t pid, char *buf, size_t len)
 	return buf;
 }
 
+/* The event for a reaped child: its pid, name, and exit code or signal. */
+static void emit_reaped(const char *event, pid_t pid, const char *name, int status)
+{
+	struct event e;
+	char sig[SIGNAME_MAX];
+
+	if (events_fd() < 0)
+		return;
+	event_begin(&e, event);
+	event_int(&e, "pid", pid);
+	event_str(&e, "name", name);
+	if (WIFSIGNALED(status))
+		event_str(&e, "signal", signame_format(WTERMSIG(status), sig, sizeof(sig)));
+	else
+		event_int(&e, "exit", WEXITSTATUS(status));
+	event_end(&e);
+}
+
 /* "exited 3" or "killed by SIGTERM". */
 static const char *describe(int status, char *buf, size_t len)
 {
@@ -52,20 +72,22 @@ static pid_t reap_one(bool want_name, int *status, char *name, size_t name_len)
 {
 	siginfo_t info;
 
+	/* WUNTRACED: a stopped command is news for the relay (job control). */
 	if (!want_name)
-		return sys_waitpid(-1, status, WNOHANG);
+		return sys_waitpid(-1, status, WNOHANG | WUNTRACED);
 	memset(&info, 0, sizeof(info));
-	if (sys_waitid(P_ALL, 0, &info, WEXITED | WNOHANG | WNOWAIT) < 0)
+	if (sys_waitid(P_ALL, 0, &info, WEXITED | WSTOPPED | WNOHANG | WNOWAIT) < 0)
 		return -1;
 	if (info.si_pid == 0)
 		return 0;
-	zombie_name(info.si_pid, name, name_len);
-	return sys_waitpid(info.si_pid, status, WNOHANG);
+	if (info.si_code != CLD_STOPPED)
+		zombie_name(info.si_pid, name, name_len);
+	return sys_waitpid(info.si_pid, status, WNOHANG | WUNTRACED);
 }
 
 bool reap_all(struct pid1 *p)
 {
-	bool want_names = msg_verbosity() >= 1 || p->opts->warn_reaped;
+	bool want_names = msg_verbosity() >= 1 || p->opts->warn_reaped || events_fd() >= 0;
 
 	for (;;) {
 		char name[64] = "?", what[64];
@@ -80,15 +102,25 @@ bool reap_all(struct pid1 *p)
 			warn_errno("cannot reap children");
 			return false;
 		}
+		if (WIFSTOPPED(status)) {
+			/* The command stopped (Ctrl-Z, SIGSTOP): the relay stops too,
+			 * so that the caller's shell sees a stopped job, and its fg
+			 * (SIGCONT to the relay, forwarded) resumes both. */
+			if (pid == p->command && p->relay_sock >= 0)
+				link_send(p->relay_sock, LINK_STOPPED, WSTOPSIG(status), -1);
+			continue;
+		}
 		if (pid == p->command) {
 			p->command = 0;
 			p->command_done = true;
 			p->command_status = status;
 			note("command %d %s", (int)pid, describe(status, what, sizeof(what)));
+			emit_reaped("command_exited", pid, name, status);
 			continue;
 		}
 		if (p->sd.begun)
 			p->sd.left++;
+		emit_reaped("reaped", pid, name, status);
 		/* tini -w: a warning (shown without -v) for every zombie reaped. */
 		if (p->opts->warn_reaped)
 			warn("reaped zombie %d (%s): %s", (int)pid, name, describe(status, what, sizeof(what)));

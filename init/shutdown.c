@@ -4,10 +4,13 @@
 
 #include "clock.h"
 #include "descendants.h"
+#include "events.h"
 #include "msg.h"
 #include "signame.h"
 
+#include <dirent.h>
 #include <errno.h>
+#include <string.h>
 #include <signal.h>
 
 /* While SIGKILLed processes outside a namespace of ours are collected, look
@@ -30,6 +33,34 @@ static void signal_everything(const struct pid1 *p, int sig)
 		warn_errno("cannot send %s to the namespace", signame_format(sig, name, sizeof(name)));
 }
 
+/* How many processes besides PID 1 this namespace holds, from our /proc. */
+static long count_namespace(void)
+{
+	DIR *d = opendir("/proc");
+	struct dirent *ent;
+	long n = 0;
+
+	if (!d)
+		return -1;
+	while ((ent = readdir(d)) != NULL)
+		if (ent->d_name[0] >= '1' && ent->d_name[0] <= '9' && strcmp(ent->d_name, "1") != 0)
+			n++;
+	closedir(d);
+	return n;
+}
+
+static void emit_shutdown(const struct pid1 *p, const char *why, long left)
+{
+	struct event e;
+	char name[SIGNAME_MAX];
+
+	event_begin(&e, "shutdown");
+	event_str(&e, "reason", why);
+	event_str(&e, "signal", signame_format(p->opts->kill_signal, name, sizeof(name)));
+	event_int(&e, "left", left);
+	event_end(&e);
+}
+
 void shutdown_begin(struct pid1 *p, const char *why)
 {
 	int sig = p->opts->kill_signal;
@@ -41,7 +72,16 @@ void shutdown_begin(struct pid1 *p, const char *why)
 	p->sd.start_us = clock_now_us();
 	p->sd.deadline_us = p->sd.start_us + p->opts->grace_us;
 	note("shutdown: %s; sending %s to what is left", why, signame_format(sig, name, sizeof(name)));
-	signal_everything(p, sig);
+	if (p->owns_namespace) {
+		if (events_fd() >= 0)
+			emit_shutdown(p, why, count_namespace());
+		signal_everything(p, sig);
+	} else {
+		unsigned n = descendants_signal(sig);
+
+		if (events_fd() >= 0)
+			emit_shutdown(p, why, n);
+	}
 	if (sig == SIGKILL) {
 		p->sd.killed = true;
 		return;

@@ -29,8 +29,8 @@ int duration_parse(const char *text, uint64_t *out_us)
 	if (*s == '.') {
 		s++;
 		for (; isdigit((unsigned char)*s); s++, digits++) {
-			/* Nine digits are finer than a microsecond of the
-			 * largest unit; more would overflow frac * unit. */
+			/* Nine digits: more would overflow frac * unit. For
+			 * hours that truncates below 3.6 us, which is fine. */
 			if (frac_scale < 1000000000ULL) {
 				frac = frac * 10 + (uint64_t)(*s - '0');
 				frac_scale *= 10;

@@ -3,6 +3,9 @@
 #include "signals.h"
 
 #include "msg.h"
+#include "sys.h"
+
+#include <errno.h>
 
 #include <stddef.h>
 #include <sys/signalfd.h>
@@ -41,6 +44,22 @@ int signals_open_fd(void)
 	if (fd < 0)
 		die_errno("cannot create a signalfd");
 	return fd;
+}
+
+void signals_drain(int sigfd, void (*handle)(void *ctx, const struct signalfd_siginfo *si),
+		   void *ctx)
+{
+	struct signalfd_siginfo si[16];
+	ssize_t n;
+
+	/* A short read means the queue is empty: no second read to learn it. */
+	do {
+		n = sys_read(sigfd, si, sizeof(si));
+		for (ssize_t i = 0; i < n / (ssize_t)sizeof(si[0]); i++)
+			handle(ctx, &si[i]);
+	} while (n == (ssize_t)sizeof(si));
+	if (n < 0 && errno != EAGAIN)
+		warn_errno("cannot read signals");
 }
 
 void signals_give_back(const sigset_t *original)

@@ -14,6 +14,12 @@ void signals_take_over(sigset_t *original);
 /* A non-blocking, close-on-exec signalfd for the blocked signals. */
 int signals_open_fd(void);
 
+struct signalfd_siginfo;
+
+/* Read every pending signal from the signalfd and hand each to handle(ctx, si). */
+void signals_drain(int sigfd, void (*handle)(void *ctx, const struct signalfd_siginfo *si),
+		   void *ctx);
+
 /* In a forked child: give back the mask nsinit was started with. */
 void signals_give_back(const sigset_t *original);
 

@@ -6,6 +6,7 @@
 #include <limits.h>
 #include <sched.h>
 #include <string.h>
+#include <sys/eventfd.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -118,6 +119,38 @@ int sys_pidfd_open(pid_t pid)
 int sys_pidfd_send_signal(int pidfd, int sig)
 {
 	return (int)syscall(SYS_pidfd_send_signal, pidfd, sig, NULL, 0);
+}
+
+void sys_close_all_but(const int *keep, int n)
+{
+	unsigned from = 3;
+
+	/* Walk the kept fds in ascending order, closing the gaps between them. */
+	for (;;) {
+		int next = -1;
+
+		for (int i = 0; i < n; i++)
+			if (keep[i] >= (int)from && (next < 0 || keep[i] < next))
+				next = keep[i];
+		if (next < 0)
+			break;
+		sys_close_range(from, (unsigned)next - 1);
+		from = (unsigned)next + 1;
+	}
+	sys_close_range(from, ~0U);
+}
+
+void sys_hold_stdio(void)
+{
+	for (int fd = 0; fd < 3; fd++) {
+		if (fcntl(fd, F_GETFD) >= 0 || errno != EBADF)
+			continue;
+		/* An eventfd needs no file system (a chroot may lack /dev/null);
+		 * open() returns the lowest free fd, which is this one. Writes to
+		 * it fail, which the best-effort log ignores. */
+		if (eventfd(0, EFD_CLOEXEC) < 0)
+			return;
+	}
 }
 
 void sys_close_range(unsigned first, unsigned last)

@@ -39,6 +39,16 @@ pid_t sys_clone(unsigned long flags, int exit_signal);
 
 int sys_pidfd_open(pid_t pid);
 int sys_pidfd_send_signal(int pidfd, int sig);
+/* If the caller left any of fds 0-2 closed, fill the gap with a close-on-exec
+ * placeholder: otherwise nsinit's first own fds (a socket, the signalfd) would
+ * land there and pass for the command's stdio, while exec closes the
+ * placeholder so the command finds the fd closed, as the caller left it. */
+void sys_hold_stdio(void);
+
+/* Close every fd above stderr except the n in keep (any order; -1 entries are
+ * ignored): the fds the caller passed on are the command's, not nsinit's. */
+void sys_close_all_but(const int *keep, int n);
+
 /* close_range(2) over [first, last]; falls back to close(2) one by one. */
 void sys_close_range(unsigned first, unsigned last);
 

@@ -21,7 +21,8 @@ STATIC_DIR        := $(BUILD)/static
 STATIC_BIN        := $(STATIC_DIR)/nsinit
 # Kept unstripped for nm/size and for debugging a crash of the shipped binary.
 STATIC_UNSTRIPPED := $(STATIC_DIR)/nsinit.unstripped
-STATIC_OBJS       := $(SRCS:%.c=$(STATIC_DIR)/%.o)
+# packaging/tiny_malloc.c replaces musl's malloc in this build only (see there why).
+STATIC_OBJS       := $(SRCS:%.c=$(STATIC_DIR)/%.o) $(STATIC_DIR)/packaging/tiny_malloc.o
 STATIC_LIBCAP     := $(STATIC_DIR)/libcap
 STATIC_LIBCAP_A   := $(STATIC_LIBCAP)/lib/libcap.a
 STATIC_KHDRS      := $(STATIC_DIR)/kernel-headers

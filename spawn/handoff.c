@@ -42,16 +42,17 @@ void handoff_wait_go(int sock)
 		_exit(EXIT_NSINIT_FAILED); /* the relay has printed why */
 }
 
-void handoff_send(int sock, pid_t ns_pid, int pidfd)
+void link_send(int sock, int type, int value, int fd)
 {
 	union {
 		struct cmsghdr align;
 		char buf[CMSG_SPACE(sizeof(int))];
 	} control;
-	struct iovec iov = { &ns_pid, sizeof(ns_pid) };
+	struct link_msg m = { type, value };
+	struct iovec iov = { &m, sizeof(m) };
 	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1 };
 
-	if (pidfd >= 0) {
+	if (fd >= 0) {
 		struct cmsghdr *c;
 
 		memset(&control, 0, sizeof(control));
@@ -61,26 +62,25 @@ void handoff_send(int sock, pid_t ns_pid, int pidfd)
 		c->cmsg_level = SOL_SOCKET;
 		c->cmsg_type = SCM_RIGHTS;
 		c->cmsg_len = CMSG_LEN(sizeof(int));
-		memcpy(CMSG_DATA(c), &pidfd, sizeof(int));
+		memcpy(CMSG_DATA(c), &fd, sizeof(int));
 	}
-	/* EPIPE means the relay is gone; the event loop sees that on its own. */
-	if (sys_sendmsg(sock, &msg, 0) < 0 && errno != EPIPE)
-		warn_errno("cannot hand the command's pidfd to the relay");
+	/* EPIPE: the other side is gone, which its own loop sees on its own. */
+	if (sys_sendmsg(sock, &msg, MSG_DONTWAIT) < 0 && errno != EPIPE)
+		warn_errno("cannot send a message over the relay's socket");
 }
 
-int handoff_recv(int sock, pid_t *ns_pid, int *pidfd)
+int link_recv(int sock, struct link_msg *m, int *fd)
 {
 	union {
 		struct cmsghdr align;
 		char buf[CMSG_SPACE(sizeof(int))];
 	} control;
-	struct iovec iov = { ns_pid, sizeof(*ns_pid) };
+	struct iovec iov = { m, sizeof(*m) };
 	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1 };
 	struct cmsghdr *c;
 	ssize_t n;
 
-	*ns_pid = 0;
-	*pidfd = -1;
+	*fd = -1;
 	msg.msg_control = control.buf;
 	msg.msg_controllen = sizeof(control.buf);
 	n = sys_recvmsg(sock, &msg, MSG_DONTWAIT);
@@ -91,8 +91,13 @@ int handoff_recv(int sock, pid_t *ns_pid, int *pidfd)
 	for (c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c))
 		if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS &&
 		    c->cmsg_len == CMSG_LEN(sizeof(int)))
-			memcpy(pidfd, CMSG_DATA(c), sizeof(int));
-	if (n != (ssize_t)sizeof(*ns_pid))
-		*ns_pid = 0;
+			memcpy(fd, CMSG_DATA(c), sizeof(int));
+	if (n != (ssize_t)sizeof(*m)) {
+		/* Not one of ours: ignore it, but never leak an fd it carried. */
+		if (*fd >= 0)
+			close(*fd);
+		*fd = -1;
+		m->type = 0;
+	}
 	return 1;
 }

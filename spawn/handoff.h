@@ -8,11 +8,12 @@
  * has written what only it can write from outside (a user namespace's id
  * maps) and the pid file. PID 1 blocks on it, so it neither mounts /proc as
  * an unmapped user nor starts a command that could finish before the pid
- * file exists. After it, the relay sends nothing more. */
+ * file exists. */
 #ifndef NSINIT_HANDOFF_H
 #define NSINIT_HANDOFF_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 /* A connected, close-on-exec socket pair: [0] for the relay, [1] for PID 1. */
@@ -27,13 +28,28 @@ void handoff_go(int sock, bool ok);
  * has said why) or died before giving it. */
 void handoff_wait_go(int sock);
 
-/* PID 1: send the command's pid in the namespace and, if pidfd >= 0, the pidfd.
- * Failure only costs the fast path, so it is a warning. */
-void handoff_send(int sock, pid_t ns_pid, int pidfd);
+/* After the go-ahead, both sides exchange small messages: */
+enum link_type {
+	LINK_COMMAND = 1, /* PID 1 -> relay: value is the command's pid inside; the
+			   * message carries the command's pidfd, if there is one */
+	LINK_STOPPED,     /* PID 1 -> relay: the command was stopped by signal value,
+			   * so the relay stops too and a shell sees a stopped job */
+	LINK_STOP,        /* relay -> PID 1: it sent the stop signal value straight
+			   * to the command; the grace period of a stop starts */
+};
 
-/* Relay: receive what handoff_send sent, without blocking. Returns 1 when the
- * message came (*pidfd is -1 if it carried none; *ns_pid is 0 if unknown),
- * 0 when nothing is there yet, -1 when PID 1 closed the socket or it failed. */
-int handoff_recv(int sock, pid_t *ns_pid, int *pidfd);
+struct link_msg {
+	int32_t type;
+	int32_t value;
+};
+
+/* Send a message, with fd attached if fd >= 0. Never blocks; a failure costs
+ * only what the message was for, so it is a warning. */
+void link_send(int sock, int type, int value, int fd);
+
+/* Receive a message without blocking. Returns 1 when one came (*fd is the fd
+ * it carried, or -1), 0 when none is there, -1 when the other side closed the
+ * socket or it failed. */
+int link_recv(int sock, struct link_msg *m, int *fd);
 
 #endif

@@ -6,7 +6,9 @@
  * them until the command runs and then forwards them. */
 #include "relay.h"
 
+#include "events.h"
 #include "exitcode.h"
+#include "fmt.h"
 #include "handoff.h"
 #include "msg.h"
 #include "pidfile.h"
@@ -16,6 +18,10 @@
 #include "userns.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdbool.h>
@@ -26,6 +32,9 @@ enum { FD_SIGNALS, FD_HANDOFF, NFDS };
 
 struct relay {
 	const struct options *opts;
+	int sock;          /* the socket to PID 1 */
+	pid_t self;        /* our pid, asked once: musl does not cache it */
+	bool pid1_changed; /* a SIGCHLD came: time to wait for PID 1 */
 	pid_t pid1;        /* PID 1, in our namespace */
 	int command_fd;    /* pidfd of the command, or -1 */
 	pid_t command_pid; /* the command's pid inside the namespace, or 0 */
@@ -38,6 +47,15 @@ static bool send_direct(struct relay *r, int sig, const char *name)
 		return false;
 	if (sys_pidfd_send_signal(r->command_fd, sig) == 0) {
 		note("forwarded %s to %d", name, (int)r->command_pid);
+		if (events_fd() >= 0) {
+			struct event e;
+
+			event_begin(&e, "forwarded");
+			event_str(&e, "signal", name);
+			event_int(&e, "pid", r->command_pid);
+			event_str(&e, "by", "relay");
+			event_end(&e);
+		}
 		return true;
 	}
 	/* ESRCH: the command has exited and PID 1 is shutting down; ENOSYS:
@@ -52,14 +70,16 @@ static void forward(struct relay *r, const struct signalfd_siginfo *si)
 	int sig = (int)si->ssi_signo, to;
 	char name[SIGNAME_MAX];
 
-	if (sig == SIGCHLD)
+	if (sig == SIGCHLD) {
+		r->pid1_changed = true;
 		return;
+	}
 	/* A terminal's signal goes to the whole foreground process group, PID 1
 	 * included, which decides whether the command still needs it. */
 	if (si->ssi_code == SI_KERNEL)
 		return;
 	/* Our own doing, such as SIGPIPE from writing to a closed stderr. */
-	if ((pid_t)si->ssi_pid == getpid() && si->ssi_code == SI_USER)
+	if (si->ssi_code == SI_USER && (pid_t)si->ssi_pid == r->self)
 		return;
 	to = r->opts->rewrite[sig];
 	if (to == 0) {
@@ -69,8 +89,12 @@ static void forward(struct relay *r, const struct signalfd_siginfo *si)
 	/* The pidfd reaches the command alone: a process group (-g) is PID 1's
 	 * to signal. */
 	if (r->opts->target == TARGET_COMMAND &&
-	    send_direct(r, to, signame_format(to, name, sizeof(name))))
+	    send_direct(r, to, signame_format(to, name, sizeof(name)))) {
+		/* PID 1 did not see it: tell it a stop began (staged shutdown). */
+		if (sig == SIGTERM || sig == SIGINT || sig == SIGQUIT)
+			link_send(r->sock, LINK_STOP, sig, -1);
 		return;
+	}
 	/* PID 1 applies -r itself: it gets the signal as it came. */
 	signame_format(sig, name, sizeof(name));
 	if (kill(r->pid1, sig) < 0)
@@ -79,16 +103,103 @@ static void forward(struct relay *r, const struct signalfd_siginfo *si)
 		note("forwarded %s to PID 1", name);
 }
 
-/* Take the command's pidfd when PID 1 sends it. Returns false once there is
- * nothing more to wait for on the socket. */
-static bool take_handoff(struct relay *r, int sock)
+/* signals_drain's callback. */
+static void forward_one(void *r, const struct signalfd_siginfo *si)
 {
-	int got = handoff_recv(sock, &r->command_pid, &r->command_fd);
+	forward(r, si);
+}
 
-	if (got == 1 && r->command_fd >= 0)
-		note("command is %d in the namespace; signals go to it directly",
-		     (int)r->command_pid);
+/* The command's pid on our side, from its pidfd's fdinfo, or 0. */
+static pid_t host_pid_of(int pidfd)
+{
+	char path[40], buf[512], *line;
+	ssize_t n;
+	int fd;
+
+	fmt(path, sizeof(path), "/proc/self/fdinfo/%d", pidfd);
+	fd = sys_open(path, O_RDONLY);
+	n = fd < 0 ? -1 : sys_read(fd, buf, sizeof(buf) - 1);
+	if (fd >= 0)
+		close(fd);
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	line = strstr(buf, "\nPid:");
+	return line ? (pid_t)atoi(line + 5) : 0;
+}
+
+static void took_command(struct relay *r, pid_t ns_pid, int fd)
+{
+	r->command_pid = ns_pid;
+	r->command_fd = fd;
+	if (fd >= 0)
+		note("command is %d in the namespace; signals go to it directly", (int)ns_pid);
+	if (events_fd() >= 0) {
+		struct event e;
+
+		event_begin(&e, "command_started");
+		event_int(&e, "pid", ns_pid);
+		if (fd >= 0)
+			event_int(&e, "host_pid", host_pid_of(fd));
+		event_end(&e);
+	}
+}
+
+/* Messages from PID 1: the command's pidfd, and the command stopping. Returns
+ * false once PID 1 has closed the socket. */
+static bool take_messages(struct relay *r)
+{
+	struct link_msg m;
+	int fd, got;
+
+	while ((got = link_recv(r->sock, &m, &fd)) == 1) {
+		if (m.type == LINK_COMMAND && r->command_fd < 0 && !r->command_pid) {
+			took_command(r, m.value, fd);
+			continue;
+		}
+		if (fd >= 0)
+			close(fd);
+		/* Stop as the command did, so that the caller's shell sees a
+		 * stopped job; SIGCONT (fg, bg) resumes us and is forwarded. */
+		if (m.type == LINK_STOPPED) {
+			note("the command stopped; stopping too");
+			(void)kill(getpid(), SIGSTOP);
+		}
+	}
 	return got == 0;
+}
+
+/* The namespace event: PID 1's pid and the namespaces' inode numbers as
+ * /proc/PID/ns/ shows them. */
+static void emit_namespace(pid_t pid1)
+{
+	static const char *const kinds[] = { "pid", "mnt", "user", "uts", "ipc", "net", "cgroup", "time" };
+	struct event e;
+
+	if (events_fd() < 0)
+		return;
+	event_begin(&e, "namespace");
+	event_int(&e, "pid1_host_pid", pid1);
+	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
+		char path[48], key[24];
+		struct stat st;
+
+		fmt(path, sizeof(path), "/proc/%d/ns/%s", (int)pid1, kinds[i]);
+		fmt(key, sizeof(key), "%s_ns", kinds[i]);
+		if (stat(path, &st) == 0)
+			event_int(&e, key, (long long)st.st_ino);
+	}
+	event_end(&e);
+}
+
+/* Give the terminal back to our process group if we had it at the start and
+ * the command took it (an interactive shell does): the caller's shell then
+ * finds its job in the foreground again. SIGTTOU is blocked, so this works
+ * from the background. */
+static void give_back_terminal(const struct options *opts)
+{
+	if (opts->tty_foreground && tcgetpgrp(STDIN_FILENO) != getpgrp())
+		(void)tcsetpgrp(STDIN_FILENO, getpgrp());
 }
 
 /* Has PID 1 exited? Then *code is what the relay exits with. */
@@ -123,20 +234,21 @@ static bool set_up(const struct options *opts, pid_t pid1, unsigned long ns_flag
 
 int relay_run(const struct options *opts, pid_t pid1, unsigned long ns_flags, int sock)
 {
-	struct relay r = { .opts = opts, .pid1 = pid1, .command_fd = -1 };
+	/* pid1_changed starts true: PID 1 may have exited before the loop. */
+	struct relay r = { .opts = opts, .sock = sock, .self = getpid(), .pid1_changed = true,
+			   .pid1 = pid1, .command_fd = -1 };
 	struct pidfile pf = { .written = false };
 	int code, sigfd;
 
 	note("namespace made: PID 1 is %d in the caller's namespace", (int)pid1);
+	emit_namespace(pid1);
 	/* Before chdir("/"): a relative --pid-file is the caller's. On failure
 	 * PID 1 exits 125, which the loop below passes on. */
 	handoff_go(sock, set_up(opts, pid1, ns_flags, &pf));
 
 	/* Hold nothing the caller passed on (a pipe's reader must see EOF when
 	 * the command closes it), and pin no mount. */
-	if (sock > 3)
-		sys_close_range(3, (unsigned)sock - 1);
-	sys_close_range((unsigned)sock + 1, ~0U);
+	sys_close_all_but((int[]){ sock, events_fd() }, 2);
 	if (chdir("/") < 0)
 		warn_errno("cannot change directory to /");
 	sigfd = signals_open_fd();
@@ -146,20 +258,21 @@ int relay_run(const struct options *opts, pid_t pid1, unsigned long ns_flags, in
 		[FD_HANDOFF] = { .fd = sock, .events = POLLIN },
 	};
 	for (;;) {
-		struct signalfd_siginfo si[16];
-		ssize_t n;
-
-		if (fds[FD_HANDOFF].revents && !take_handoff(&r, sock))
+		if (fds[FD_HANDOFF].revents && !take_messages(&r))
 			fds[FD_HANDOFF].fd = -1; /* keep the socket open: PID 1 watches it */
-		if (fds[FD_SIGNALS].revents) {
-			while ((n = sys_read(sigfd, si, sizeof(si))) > 0)
-				for (size_t i = 0; i < (size_t)n / sizeof(si[0]); i++)
-					forward(&r, &si[i]);
-			if (n < 0 && errno != EAGAIN)
-				warn_errno("cannot read signals");
-		}
-		if (pid1_exited(&r, &code)) {
+		if (fds[FD_SIGNALS].revents)
+			signals_drain(sigfd, forward_one, &r);
+		/* Only a SIGCHLD can mean PID 1 exited: wait4 only then. */
+		if (r.pid1_changed && (r.pid1_changed = false, pid1_exited(&r, &code))) {
 			pidfile_remove(&pf);
+			give_back_terminal(opts);
+			if (events_fd() >= 0) {
+				struct event e;
+
+				event_begin(&e, "exit");
+				event_int(&e, "code", code);
+				event_end(&e);
+			}
 			return code;
 		}
 		if (sys_poll(fds, NFDS, -1) < 0)

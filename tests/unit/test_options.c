@@ -221,3 +221,11 @@ Test(options, dumb_init_flags)
 	assert_error(parse("-r", "FOO:QUIT", "x", NULL), "unknown signal 'FOO' for --rewrite");
 	assert_error(parse("-r", "TERM:BAR", "x", NULL), "unknown signal 'BAR' for --rewrite");
 }
+
+Test(options, control_characters_in_values_do_not_split_the_error)
+{
+	struct parsed *p = parse("--grace=1\nx", "x", NULL);
+
+	assert_error(p, "bad duration '1?x'");
+	assert_error(parse("--kill-child=\x1b[31mRED", "x", NULL), "unknown signal '?[31mRED'");
+}

@@ -1,0 +1,120 @@
+/* The events channel. Best effort, like the log: a reader that went away
+ * costs nothing but the events (SIGPIPE is blocked; write errors ignored). */
+#include "events.h"
+
+#include "fmt.h"
+#include "sys.h"
+
+#include <ctype.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <time.h>
+#include <unistd.h>
+
+/* Written once at start-up, before the relay and PID 1 part. */
+static int channel = -1;
+
+int events_open(const char *spec)
+{
+	char *end;
+	long fd = strtol(spec, &end, 10);
+
+	if (*spec && !*end && fd >= 0 && fd <= 1 << 20) {
+		if (fcntl((int)fd, F_SETFD, FD_CLOEXEC) < 0)
+			return -1;
+		return (int)fd;
+	}
+	return sys_open_mode(spec, O_WRONLY | O_CREAT | O_APPEND, 0644);
+}
+
+void events_set_fd(int fd)
+{
+	channel = fd;
+}
+
+int events_fd(void)
+{
+	return channel;
+}
+
+static void put(struct event *e, const char *s, size_t n)
+{
+	for (size_t i = 0; i < n && e->len + 2 < sizeof(e->buf); i++)
+		e->buf[e->len++] = s[i];
+}
+
+static void put_str(struct event *e, const char *s)
+{
+	while (*s)
+		put(e, s++, 1);
+}
+
+/* A JSON string: quotes, backslashes and control characters escaped. */
+static void put_json(struct event *e, const char *s)
+{
+	put(e, "\"", 1);
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		char esc[8];
+
+		if (c == '"' || c == '\\') {
+			esc[0] = '\\';
+			esc[1] = (char)c;
+			put(e, esc, 2);
+		} else if (c < 0x20) {
+			put(e, esc, fmt(esc, sizeof(esc), "\\u%c%c%c%c", '0', '0', "0123456789abcdef"[c >> 4],
+					"0123456789abcdef"[c & 15]));
+		} else {
+			put(e, s, 1);
+		}
+	}
+	put(e, "\"", 1);
+}
+
+static void put_key(struct event *e, const char *key)
+{
+	put(e, ",", 1);
+	put_json(e, key);
+	put(e, ":", 1);
+}
+
+void event_begin(struct event *e, const char *name)
+{
+	struct timespec ts;
+	char num[48];
+
+	e->len = 0;
+	put_str(e, "{\"event\":");
+	put_json(e, name);
+	(void)clock_gettime(CLOCK_REALTIME, &ts);
+	put(e, num, fmt(num, sizeof(num), ",\"time\":%lld.", (long long)ts.tv_sec));
+	/* Microseconds, zero-padded to six digits (fmt has no field widths). */
+	for (long us = ts.tv_nsec / 1000, scale = 100000; scale > 0; scale /= 10) {
+		char digit = (char)('0' + us / scale % 10);
+
+		put(e, &digit, 1);
+	}
+}
+
+void event_int(struct event *e, const char *key, long long value)
+{
+	char num[24];
+
+	put_key(e, key);
+	put(e, num, fmt(num, sizeof(num), "%lld", value));
+}
+
+void event_str(struct event *e, const char *key, const char *value)
+{
+	put_key(e, key);
+	put_json(e, value);
+}
+
+void event_end(struct event *e)
+{
+	if (channel < 0)
+		return;
+	e->buf[e->len++] = '}';
+	e->buf[e->len++] = '\n';
+	(void)sys_write(channel, e->buf, e->len);
+}

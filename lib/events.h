@@ -1,0 +1,32 @@
+/* Machine-readable events (--events): one JSON object per line, for programs
+ * that watch what nsinit does. The schema is in README.md. An event is built
+ * field by field and written with a single write(2), so that the relay's and
+ * PID 1's lines never interleave. */
+#ifndef NSINIT_EVENTS_H
+#define NSINIT_EVENTS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* Open the events channel: "N" is an inherited fd (made close-on-exec: it
+ * is nsinit's, not the command's), anything else a file to append to.
+ * Returns the fd, or -1 with errno set. */
+int events_open(const char *spec);
+
+/* Set the fd events are written to (-1: none). Set once at start-up. */
+void events_set_fd(int fd);
+int events_fd(void);
+
+struct event {
+	char buf[512];
+	size_t len;
+};
+
+/* {"event":"<name>","time":<seconds since the epoch, microsecond precision> */
+void event_begin(struct event *e, const char *name);
+void event_int(struct event *e, const char *key, long long value);
+void event_str(struct event *e, const char *key, const char *value);
+/* } and the newline, then the write. Does nothing without a channel. */
+void event_end(struct event *e);
+
+#endif

@@ -1,0 +1,190 @@
+#!/usr/bin/env python3
+"""Terminal behaviour of nsinit, checked through a real pseudo-terminal.
+
+usage: tty_check.py NSINIT SCENARIO
+
+Each scenario starts an interactive bash (without rc files) as the session
+leader of a fresh pty and drives it like a user at a keyboard: keys go in
+through the pty master, what the terminal shows comes back from it. Every
+wait has a deadline; nothing sleeps for synchronisation. Exit 0 when the
+scenario held, 1 with a message naming what the user would have seen.
+"""
+import fcntl
+import os
+import pty
+import re
+import select
+import signal
+import struct
+import sys
+import termios
+import time
+
+DEADLINE = float(os.environ.get("TTY_DEADLINE", "10"))
+
+
+class Terminal:
+    def __init__(self, argv, env=None):
+        self.pid, self.fd = pty.fork()
+        if self.pid == 0:
+            os.execvpe(argv[0], argv, env or os.environ)
+        self.seen = b""
+        self.mark = 0
+
+    def send(self, data):
+        os.write(self.fd, data.encode() if isinstance(data, str) else data)
+
+    def expect(self, pattern, what, timeout=DEADLINE):
+        """Read until `pattern` (a regex) appears after the mark; then move the
+        mark past it. Fail with what the terminal showed otherwise."""
+        rx = re.compile(pattern.encode() if isinstance(pattern, str) else pattern)
+        end = time.monotonic() + timeout
+        while True:
+            m = rx.search(self.seen, self.mark)
+            if m:
+                self.mark = m.end()
+                return m
+            left = end - time.monotonic()
+            if left <= 0:
+                fail(f"{what}: never saw /{rx.pattern.decode()}/")
+            r, _, _ = select.select([self.fd], [], [], left)
+            if r:
+                try:
+                    chunk = os.read(self.fd, 4096)
+                except OSError:
+                    chunk = b""
+                if not chunk:
+                    m = rx.search(self.seen, self.mark)
+                    if m:
+                        self.mark = m.end()
+                        return m
+                    fail(f"{what}: the terminal closed before /{rx.pattern.decode()}/")
+                self.seen += chunk
+
+    def resize(self, rows, cols):
+        fcntl.ioctl(self.fd, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
+
+    def close(self):
+        try:
+            os.kill(self.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        os.waitpid(self.pid, 0)
+
+
+def fail(msg):
+    global term
+    shown = term.seen.decode(errors="replace") if term else ""
+    sys.stdout.write(f"FAIL: {msg}\n--- the terminal showed ---\n{shown}\n")
+    if term:
+        term.close()
+    sys.exit(1)
+
+
+BASH = ["bash", "--norc", "--noprofile", "-i"]
+ENV = dict(os.environ, PS1="PROMPT$ ", TERM="dumb", HISTFILE="/dev/null")
+term = None
+
+# A program that counts the signals it gets and reports on a line of input.
+COUNTER = ("import signal,sys;n={'INT':0,'WINCH':0};"
+           "signal.signal(signal.SIGINT,lambda*a:n.__setitem__('INT',n['INT']+1));"
+           "signal.signal(signal.SIGWINCH,lambda*a:n.__setitem__('WINCH',n['WINCH']+1));"
+           "print('ready',flush=True);sys.stdin.readline();"
+           "print('INT=%d WINCH=%d'%(n['INT'],n['WINCH']),flush=True)")
+
+
+# A program that says when it is running and when it is continued, and
+# otherwise waits for signals.
+WAITER = ("python3 -c \"import signal;"
+          "signal.signal(signal.SIGCONT,lambda*a:print('continued',flush=True));"
+          "print('ready',flush=True);[signal.pause() for _ in iter(int,1)]\"")
+
+
+def prompt(what):
+    term.expect(r"PROMPT\$ ", what)
+
+
+def scenario_bash_job_control(nsinit):
+    """nsinit -- bash: job control inside works as in bash alone."""
+    term.send(f"exec {nsinit} -- {' '.join(BASH)}\n")
+    prompt("the inner bash's prompt")
+    if b"cannot set terminal process group" in term.seen or b"no job control" in term.seen:
+        fail("bash under nsinit reports that job control is off")
+    term.send(WAITER + "\n")
+    term.expect(r"\nready\r", "the job starting")
+    term.send("\x1a")  # Ctrl-Z
+    term.expect(r"Stopped.*python3", "Ctrl-Z on a job inside bash")
+    prompt("the prompt after Ctrl-Z")
+    term.send("bg\n")
+    term.expect(r"python3.*&", "bg")
+    term.expect(r"continued\r", "the job continuing in the background")
+    # Stop it again, so that fg's SIGCONT (sent after bash gave the job the
+    # terminal) tells when it runs in the foreground.
+    term.send("set -b; kill -STOP %1\n")  # -b: report the stop at once
+    term.expect(r"Stopped.*python3", "kill -STOP of the background job")
+    term.send("fg\n")
+    term.expect(r"continued\r", "fg: the job continuing in the foreground")
+    term.send("\x03")  # Ctrl-C
+    prompt("the prompt after Ctrl-C")
+    term.send("echo status=$?\n")
+    term.expect(r"status=130", "the job ended by Ctrl-C")
+    term.send("exit\n")
+
+
+def scenario_ctrl_c_once(nsinit):
+    """Ctrl-C reaches the foreground program exactly once; SIGWINCH reaches it."""
+    term.send(f"{nsinit} -- python3 -c \"{COUNTER}\"; echo rc=$?\n")
+    term.expect(r"\nready\r", "the counting program starting")
+    term.send("\x03")
+    term.resize(40, 100)
+    term.send("\n")
+    m = term.expect(r"INT=(\d+) WINCH=(\d+)", "the counts")
+    if m.group(1) != b"1":
+        fail(f"Ctrl-C arrived {m.group(1).decode()} times, not once")
+    if m.group(2) == b"0":
+        fail("SIGWINCH never arrived")
+    term.expect(r"rc=0", "nsinit's exit status")
+    prompt("the prompt after nsinit exits")
+
+
+def scenario_stopped_job(nsinit):
+    """Ctrl-Z on a command under nsinit: the caller's shell sees a stopped job,
+    fg resumes it, and the terminal comes back when nsinit exits."""
+    term.send(f"{nsinit} -- python3 -c \"{COUNTER}\"\n")
+    term.expect(r"\nready\r", "the program starting")
+    term.send("\x1a")
+    term.expect(r"Stopped", "Ctrl-Z: the shell reporting a stopped job")
+    prompt("the prompt after Ctrl-Z")
+    term.send("jobs\n")
+    term.expect(r"Stopped.*nsinit", "jobs listing nsinit as stopped")
+    prompt("the prompt after jobs")
+    term.send("fg\n")
+    term.expect(r"nsinit", "fg naming the job")
+    term.send("\n")
+    term.expect(r"INT=0 WINCH=\d+", "the resumed program reading its line")
+    prompt("the prompt once nsinit has exited")
+    term.send("echo back-at-$((1+1))\n")
+    term.expect(r"back-at-2", "the shell owning the terminal again")
+
+
+SCENARIOS = {
+    "bash-job-control": scenario_bash_job_control,
+    "ctrl-c-once": scenario_ctrl_c_once,
+    "stopped-job": scenario_stopped_job,
+}
+
+
+def main():
+    global term
+    if len(sys.argv) != 3 or sys.argv[2] not in SCENARIOS:
+        sys.exit(f"usage: {sys.argv[0]} NSINIT {{{'|'.join(SCENARIOS)}}}")
+    nsinit = sys.argv[1]
+    term = Terminal(BASH, ENV)
+    prompt("the outer bash's prompt")
+    SCENARIOS[sys.argv[2]](nsinit)
+    term.close()
+    print("ok")
+
+
+if __name__ == "__main__":
+    main()
