@@ -38,7 +38,8 @@ static int run_in_new_namespace(const struct options *opts, const sigset_t *orig
 	pid = namespace_clone(flags);
 	if (pid == 0) {
 		close(sock[0]);
-		handoff_wait_go(sock[1]);
+		if (namespace_needs_go(opts, flags))
+			handoff_wait_go(sock[1]);
 		inside_setup(opts, flags);
 		return pid1_run(opts, original_mask, sock[1]);
 	}

@@ -61,13 +61,13 @@ static bool advance(struct pid1 *p, bool none_left)
 		if (none_left)
 			return true;
 		if (overdue)
-			shutdown_begin(p, "the grace period after the stop is over");
+			shutdown_begin(p, REASON_WAIT_ALL_TIMEOUT);
 		return false;
 	}
 	if (p->command_done)
-		shutdown_begin(p, "the command exited");
+		shutdown_begin(p, REASON_COMMAND_EXITED);
 	else if (overdue)
-		shutdown_begin(p, "the command did not stop within the grace period");
+		shutdown_begin(p, REASON_STOP_TIMEOUT);
 	return p->sd.begun && none_left;
 }
 
@@ -116,7 +116,7 @@ static void run_loop(struct pid1 *p, int sigfd)
 			signals_drain(sigfd, forward_one, p);
 		if (fds[FD_RELAY].revents && !relay_message(p)) {
 			fds[FD_RELAY].fd = -1;
-			shutdown_begin(p, "the relay is gone");
+			shutdown_begin(p, REASON_RELAY_GONE);
 		}
 		if (advance(p, reap_all(p)))
 			return;

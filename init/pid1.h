@@ -43,8 +43,17 @@ bool reap_all(struct pid1 *p);
 struct signalfd_siginfo;
 void forward_signal(struct pid1 *p, const struct signalfd_siginfo *si);
 
+/* Why the shutdown began; the events name it with the token, the log with
+ * the sentence (shutdown.c). */
+enum shutdown_reason {
+	REASON_COMMAND_EXITED,
+	REASON_RELAY_GONE,
+	REASON_STOP_TIMEOUT,     /* the command outlived the grace after a stop */
+	REASON_WAIT_ALL_TIMEOUT, /* --wait-all: what was left outlived it */
+};
+
 /* shutdown.c: send the kill-child signal to everything left. */
-void shutdown_begin(struct pid1 *p, const char *why);
+void shutdown_begin(struct pid1 *p, enum shutdown_reason why);
 /* SIGKILL what is left once the grace period is over. */
 void shutdown_check_deadline(struct pid1 *p);
 /* The poll timeout in ms the shutdown needs: -1 when it needs none. */

@@ -61,8 +61,18 @@ static void emit_shutdown(const struct pid1 *p, const char *why, long left)
 	event_end(&e);
 }
 
-void shutdown_begin(struct pid1 *p, const char *why)
+static const struct {
+	const char *token, *sentence;
+} reasons[] = {
+	[REASON_COMMAND_EXITED] = { "command_exited", "the command exited" },
+	[REASON_RELAY_GONE] = { "relay_gone", "the relay is gone" },
+	[REASON_STOP_TIMEOUT] = { "stop_timeout", "the command did not stop within the grace period" },
+	[REASON_WAIT_ALL_TIMEOUT] = { "wait_all_timeout", "the grace period after the stop is over" },
+};
+
+void shutdown_begin(struct pid1 *p, enum shutdown_reason reason)
 {
+	const char *why = reasons[reason].sentence;
 	int sig = p->opts->kill_signal;
 	char name[SIGNAME_MAX];
 
@@ -74,13 +84,13 @@ void shutdown_begin(struct pid1 *p, const char *why)
 	note("shutdown: %s; sending %s to what is left", why, signame_format(sig, name, sizeof(name)));
 	if (p->owns_namespace) {
 		if (events_fd() >= 0)
-			emit_shutdown(p, why, count_namespace());
+			emit_shutdown(p, reasons[reason].token, count_namespace());
 		signal_everything(p, sig);
 	} else {
 		unsigned n = descendants_signal(sig);
 
 		if (events_fd() >= 0)
-			emit_shutdown(p, why, n);
+			emit_shutdown(p, reasons[reason].token, n);
 	}
 	if (sig == SIGKILL) {
 		p->sd.killed = true;

@@ -200,6 +200,11 @@ static void reserve_stack_for_diagnosis(void)
 		pages[i] = 0;
 }
 
+bool namespace_needs_go(const struct options *opts, unsigned long flags)
+{
+	return (flags & CLONE_NEWUSER) || opts->pid_file;
+}
+
 pid_t namespace_clone(unsigned long flags)
 {
 	pid_t pid = sys_clone3(flags, SIGCHLD);

@@ -4,6 +4,7 @@
 
 #include "options.h"
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
 
@@ -17,6 +18,11 @@ unsigned long namespace_flags(const struct options *opts);
  * Returns the child's pid in the parent and 0 in the child. On failure,
  * prints the cause and the fix in one line and exits 125. */
 pid_t namespace_clone(unsigned long flags);
+
+/* Must PID 1 wait for the relay's go-ahead (handoff.h)? Only when the relay
+ * has something to do first: a user namespace's maps, or the pid file.
+ * Otherwise the wait would only cost a hand-off at every start. */
+bool namespace_needs_go(const struct options *opts, unsigned long flags);
 
 /* The option that asks for one of the namespaces in `flags`, without its
  * "--" ("uts", ..., "user"), or NULL if none of them has an option. */

@@ -11,6 +11,7 @@
 #include "fmt.h"
 #include "handoff.h"
 #include "msg.h"
+#include "namespace.h"
 #include "pidfile.h"
 #include "signals.h"
 #include "signame.h"
@@ -244,7 +245,8 @@ int relay_run(const struct options *opts, pid_t pid1, unsigned long ns_flags, in
 	emit_namespace(pid1);
 	/* Before chdir("/"): a relative --pid-file is the caller's. On failure
 	 * PID 1 exits 125, which the loop below passes on. */
-	handoff_go(sock, set_up(opts, pid1, ns_flags, &pf));
+	if (namespace_needs_go(opts, ns_flags))
+		handoff_go(sock, set_up(opts, pid1, ns_flags, &pf));
 
 	/* Hold nothing the caller passed on (a pipe's reader must see EOF when
 	 * the command closes it), and pin no mount. */
