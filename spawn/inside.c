@@ -22,11 +22,12 @@ static noreturn void proc_refused(int err)
 		die("cannot mount a fresh /proc: %s: the existing /proc is masked or "
 		    "partly covered (as container runtimes do), which the kernel refuses "
 		    "to reveal; give the container an unmasked /proc, or pass "
-		    "--no-namespace",
+		    "-s (--no-namespace) to act as init without one",
 		    strerror(err));
 	if (err == ENOENT)
 		die("cannot mount a fresh /proc: there is no /proc directory; create "
-		    "it, or pass --no-namespace");
+		    "it, or pass -s (--no-namespace) "
+		    "to act as init without one");
 	errno = err;
 	die_errno("cannot mount a fresh /proc");
 }
@@ -39,7 +40,8 @@ static void mount_proc(void)
 		if (errno == EINVAL)
 			die("cannot make mount propagation private: / is not a mount point "
 			    "(inside a chroot?); bind-mount the new root onto itself before "
-			    "chroot, or pass --no-namespace");
+			    "chroot, or pass -s (--no-namespace) "
+		    "to act as init without one");
 		die_errno("cannot make mount propagation private");
 	}
 	if (mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)

@@ -88,7 +88,8 @@ const char *namespace_userns_policy(char *buf, size_t len)
 		if (strcmp(read_setting(p[0], value, sizeof(value)), p[1]) != 0)
 			continue;
 		fmt(buf, len, "%s is %s, closing user namespaces to unprivileged users; set it to "
-			      "%s (as root), run nsinit as root, or pass --no-namespace",
+			      "%s (as root), run nsinit as root, or pass -s (--no-namespace) "
+		    "to act as init without one",
 		    p[0], p[1], p[2]);
 		return buf;
 	}
@@ -113,7 +114,8 @@ static noreturn void refused(int err, unsigned long flags)
 	die("cannot create a user namespace: %s: %s", strerror(err),
 	    why ? why
 		: "without CAP_SYS_ADMIN nsinit needs one, but seccomp, a security module or a "
-		  "chroot forbids it; run it as root, or pass --no-namespace");
+		  "chroot forbids it; run it as root, or pass -s (--no-namespace) "
+		    "to act as init without one");
 }
 
 /* ENOSPC or EUSERS: a /proc/sys/user/max_*_namespaces limit of this user
