@@ -36,6 +36,7 @@ struct relay {
 	int sock;          /* the socket to PID 1 */
 	pid_t self;        /* our pid, asked once: musl does not cache it */
 	bool pid1_changed; /* a SIGCHLD came: time to wait for PID 1 */
+	bool sock_ready;   /* SIGIO said PID 1 wrote (async mode) */
 	pid_t pid1;        /* PID 1, in our namespace */
 	int command_fd;    /* pidfd of the command, or -1 */
 	pid_t command_pid; /* the command's pid inside the namespace, or 0 */
@@ -73,6 +74,12 @@ static void forward(struct relay *r, const struct signalfd_siginfo *si)
 
 	if (sig == SIGCHLD) {
 		r->pid1_changed = true;
+		return;
+	}
+	/* The socket's readiness, in async mode (see go_async); a SIGIO sent
+	 * with kill() has SI_USER and is forwarded like any other. */
+	if (sig == SIGIO && si->ssi_code > 0 && si->ssi_fd == r->sock) {
+		r->sock_ready = true;
 		return;
 	}
 	/* A terminal's signal goes to the whole foreground process group, PID 1
@@ -203,6 +210,25 @@ static void give_back_terminal(const struct options *opts)
 		(void)tcsetpgrp(STDIN_FILENO, getpgrp());
 }
 
+/* Once the command's pidfd is here, the signalfd is the only thing to wait
+ * on: PID 1's rare messages arrive as SIGIO (O_ASYNC with F_SETSIG, so the
+ * siginfo names the socket), and the relay blocks in read(2) on the
+ * signalfd. A forwarded signal then costs two system calls, a read and a
+ * pidfd_send_signal, as with dumb-init, instead of poll, read and send.
+ * Returns false (stay with poll) if the socket cannot do it. */
+static bool go_async(struct relay *r, int sigfd)
+{
+	int fl = fcntl(r->sock, F_GETFL), sfl = fcntl(sigfd, F_GETFL);
+
+	if (fl < 0 || sfl < 0 || fcntl(r->sock, F_SETOWN, r->self) < 0 ||
+	    fcntl(r->sock, F_SETSIG, SIGIO) < 0 || fcntl(r->sock, F_SETFL, fl | O_ASYNC) < 0 ||
+	    fcntl(sigfd, F_SETFL, sfl & ~O_NONBLOCK) < 0)
+		return false;
+	/* A message that came before O_ASYNC raised no SIGIO. */
+	r->sock_ready = true;
+	return true;
+}
+
 /* Has PID 1 exited? Then *code is what the relay exits with. */
 static bool pid1_exited(const struct relay *r, int *code)
 {
@@ -259,11 +285,31 @@ int relay_run(const struct options *opts, pid_t pid1, unsigned long ns_flags, in
 		[FD_SIGNALS] = { .fd = sigfd, .events = POLLIN },
 		[FD_HANDOFF] = { .fd = sock, .events = POLLIN },
 	};
+	bool async = false;
+
 	for (;;) {
-		if (fds[FD_HANDOFF].revents && !take_messages(&r))
-			fds[FD_HANDOFF].fd = -1; /* keep the socket open: PID 1 watches it */
-		if (fds[FD_SIGNALS].revents)
-			signals_drain(sigfd, forward_one, &r);
+		if (async) {
+			struct signalfd_siginfo si[16];
+			ssize_t n = 0;
+
+			if (!r.sock_ready)
+				n = sys_read(sigfd, si, sizeof(si)); /* blocks */
+			for (ssize_t i = 0; i < n / (ssize_t)sizeof(si[0]); i++)
+				forward(&r, &si[i]);
+			if (n < 0)
+				warn_errno("cannot read signals");
+			if (r.sock_ready) {
+				r.sock_ready = false;
+				(void)take_messages(&r);
+			}
+		} else {
+			if (fds[FD_HANDOFF].revents && !take_messages(&r))
+				fds[FD_HANDOFF].fd = -1; /* keep it open: PID 1 watches it */
+			if (fds[FD_SIGNALS].revents)
+				signals_drain(sigfd, forward_one, &r);
+			if (r.command_fd >= 0 && fds[FD_HANDOFF].fd >= 0)
+				async = go_async(&r, sigfd);
+		}
 		/* Only a SIGCHLD can mean PID 1 exited: wait4 only then. */
 		if (r.pid1_changed && (r.pid1_changed = false, pid1_exited(&r, &code))) {
 			pidfile_remove(&pf);
@@ -277,7 +323,7 @@ int relay_run(const struct options *opts, pid_t pid1, unsigned long ns_flags, in
 			}
 			return code;
 		}
-		if (sys_poll(fds, NFDS, -1) < 0)
+		if (!async && sys_poll(fds, NFDS, -1) < 0)
 			warn_errno("poll failed");
 	}
 }
