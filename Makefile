@@ -116,3 +116,4 @@ include packaging/packages.mk
 include tests/podman/podman.mk
 include tests/fuzz/fuzz.mk
 include tests/bench/bench.mk
+include tests/soak/soak.mk

@@ -6,6 +6,7 @@
 #include "sys.h"
 
 #include <ctype.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <time.h>
@@ -13,6 +14,8 @@
 
 /* Written once at start-up, before the relay and PID 1 part. */
 static int channel = -1;
+/* As in msg.c: a reader that let an event time out costs no more waits. */
+static bool stalled;
 
 int events_open(const char *spec)
 {
@@ -116,5 +119,6 @@ void event_end(struct event *e)
 		return;
 	e->buf[e->len++] = '}';
 	e->buf[e->len++] = '\n';
-	(void)sys_write(channel, e->buf, e->len);
+	stalled = sys_write_bounded(channel, e->buf, e->len, stalled ? 0 : 1000) < 0 &&
+		  errno == EAGAIN;
 }

@@ -12,6 +12,9 @@
 
 /* Written once by main() before any other process exists; read-only after. */
 static int verbosity;
+/* A reader of stderr that let a line time out: drop the next ones without
+ * waiting, until one goes through again. */
+static bool stalled;
 
 void msg_set_verbosity(int v)
 {
@@ -24,7 +27,7 @@ int msg_verbosity(void)
 }
 
 /* Format "nsinit: <fmt>[: <strerror(err)>]\n" and write it in one go. */
-static void emit(int err, bool with_errno, const char *format, va_list ap)
+static void emit(bool fatal, int err, bool with_errno, const char *format, va_list ap)
 {
 	char line[1024];
 	const size_t cap = sizeof(line) - 1; /* keep one byte for the newline */
@@ -35,8 +38,14 @@ static void emit(int err, bool with_errno, const char *format, va_list ap)
 	if (with_errno)
 		len += fmt(line + len, cap - len, ": %s", strerror(err));
 	line[len++] = '\n';
-	/* Best effort: a short or failed write to stderr is not worth dying for. */
-	(void)sys_write(STDERR_FILENO, line, len);
+	/* Best effort: a short or failed write to stderr is not worth dying for.
+	 * Only a last word before exit may wait for a full pipe; the running
+	 * relay and PID 1 drop a line rather than stall. */
+	if (fatal)
+		(void)sys_write(STDERR_FILENO, line, len);
+	else
+		stalled = sys_write_bounded(STDERR_FILENO, line, len, stalled ? 0 : 1000) < 0 &&
+			  errno == EAGAIN;
 }
 
 noreturn void die(const char *fmt, ...)
@@ -44,7 +53,7 @@ noreturn void die(const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	emit(0, false, fmt, ap);
+	emit(true, 0, false, fmt, ap);
 	va_end(ap);
 	_exit(EXIT_NSINIT_FAILED);
 }
@@ -55,7 +64,7 @@ noreturn void die_errno(const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	emit(err, true, fmt, ap);
+	emit(true, err, true, fmt, ap);
 	va_end(ap);
 	_exit(EXIT_NSINIT_FAILED);
 }
@@ -65,7 +74,7 @@ noreturn void die_code(int code, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	emit(0, false, fmt, ap);
+	emit(true, 0, false, fmt, ap);
 	va_end(ap);
 	_exit(code);
 }
@@ -76,7 +85,7 @@ void warn(const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	emit(0, false, fmt, ap);
+	emit(false, 0, false, fmt, ap);
 	va_end(ap);
 	errno = err;
 }
@@ -87,7 +96,7 @@ void warn_errno(const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	emit(err, true, fmt, ap);
+	emit(false, err, true, fmt, ap);
 	va_end(ap);
 	errno = err;
 }
@@ -100,7 +109,7 @@ void note(const char *fmt, ...)
 	if (verbosity < 1)
 		return;
 	va_start(ap, fmt);
-	emit(0, false, fmt, ap);
+	emit(false, 0, false, fmt, ap);
 	va_end(ap);
 	errno = err;
 }

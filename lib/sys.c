@@ -6,8 +6,15 @@
 #include <limits.h>
 #include <sched.h>
 #include <string.h>
-#include <sys/eventfd.h>
 #include <sys/resource.h>
+#include <sys/uio.h>
+
+#ifndef RWF_NOWAIT
+#define RWF_NOWAIT 0x00000008
+#endif
+#ifndef SYS_pwritev2
+#define SYS_pwritev2 328
+#endif
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -42,6 +49,35 @@ ssize_t sys_read(int fd, void *buf, size_t len)
 ssize_t sys_write(int fd, const void *buf, size_t len)
 {
 	RETRY(ssize_t, write(fd, buf, len));
+}
+
+/* pwritev2 at the current offset (-1) with RWF_NOWAIT: EAGAIN instead of
+ * sleeping on a full pipe. Kernels or files without it get a plain write. */
+static ssize_t write_nowait(int fd, const void *buf, size_t len)
+{
+	struct iovec iov = { (void *)(uintptr_t)buf, len };
+	ssize_t n;
+
+	do
+		n = syscall(SYS_pwritev2, fd, &iov, 1, -1L, -1L, RWF_NOWAIT);
+	while (n < 0 && errno == EINTR);
+	if (n < 0 && (errno == EOPNOTSUPP || errno == ENOSYS || errno == EINVAL))
+		return sys_write(fd, buf, len);
+	return n;
+}
+
+ssize_t sys_write_bounded(int fd, const void *buf, size_t len, int wait_ms)
+{
+	struct pollfd pfd = { .fd = fd, .events = POLLOUT };
+	ssize_t n = write_nowait(fd, buf, len);
+
+	if (n >= 0 || errno != EAGAIN || wait_ms <= 0)
+		return n;
+	if (sys_poll(&pfd, 1, wait_ms) <= 0) {
+		errno = EAGAIN;
+		return -1;
+	}
+	return write_nowait(fd, buf, len);
 }
 
 pid_t sys_waitpid(pid_t pid, int *status, int flags)
@@ -145,10 +181,12 @@ void sys_hold_stdio(void)
 	for (int fd = 0; fd < 3; fd++) {
 		if (fcntl(fd, F_GETFD) >= 0 || errno != EBADF)
 			continue;
-		/* An eventfd needs no file system (a chroot may lack /dev/null);
-		 * open() returns the lowest free fd, which is this one. Writes to
-		 * it fail, which the best-effort log ignores. */
-		if (eventfd(0, EFD_CLOEXEC) < 0)
+		/* "/" exists everywhere, even in a chroot without /dev/null; open()
+		 * returns the lowest free fd, which is this one. Opened read-only
+		 * as a directory, every write to it fails at once (EBADF), which
+		 * the best-effort log ignores: it never blocks, unlike an eventfd
+		 * whose counter a write could fill. */
+		if (open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC) < 0)
 			return;
 	}
 }

@@ -22,6 +22,10 @@
 
 ssize_t sys_read(int fd, void *buf, size_t len);
 ssize_t sys_write(int fd, const void *buf, size_t len);
+/* write, but never sleeping on a full pipe for more than wait_ms: a log line
+ * or event that still cannot go is dropped (EAGAIN). PID 1 must not stall
+ * because nobody reads its stderr, yet a slow reader should lose nothing. */
+ssize_t sys_write_bounded(int fd, const void *buf, size_t len, int wait_ms);
 pid_t sys_waitpid(pid_t pid, int *status, int flags);
 int sys_waitid(idtype_t type, id_t id, siginfo_t *info, int flags);
 int sys_poll(struct pollfd *fds, nfds_t n, int timeout_ms);

@@ -21,7 +21,8 @@
  * so that a terminal's Ctrl-C or Ctrl-Z reaches it directly and a shell's
  * job control sees nsinit and the command as one job. --new-session (or
  * dumb-init's setsid mode) gives it a session of its own without a
- * controlling terminal, so it cannot push input into ours (TIOCSTI). Group
+ * controlling terminal, so that, without CAP_SYS_ADMIN (which TIOCSTI lets
+ * into any terminal), it cannot push input into ours. Group
  * mode (-g) gives it a process group of its own to be signalled as a whole,
  * and the terminal too if nsinit had it, as tini does. Runs with every
  * signal still blocked, so tcsetpgrp from the background raises no SIGTTOU. */
