@@ -94,6 +94,7 @@ NSINIT_BIN ?= $(BUILD)/nsinit
 integration: deps $(NSINIT_BIN) $(BUILD)/integration-tests $(BUILD)/probe $(BUILD)/noclone3
 	NSINIT=$(abspath $(NSINIT_BIN)) NSINIT_PROBE=$(abspath $(BUILD)/probe) \
 	NSINIT_NOCLONE3=$(abspath $(BUILD)/noclone3) NSINIT_TTY_CHECK=$(abspath tests/tty/tty_check.py) \
+	NSINIT_SANITIZED=$(SANITIZE) \
 	$(BUILD)/integration-tests
 
 check: deps

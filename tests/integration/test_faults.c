@@ -400,6 +400,9 @@ Test(faults, no_proc_directory_is_named)
 {
 	if (hs_wrapped())
 		cr_skip_test("valgrind needs /proc to start, and the chroot has none");
+	if (getenv("NSINIT_SANITIZED") && *getenv("NSINIT_SANITIZED"))
+		cr_skip_test("ASan needs /proc (its own warnings and LeakSanitizer), and the chroot "
+			     "has none");
 	make_tmpdir();
 	/* A tmpfs root holding /usr (and the merged-/usr links), the directory
 	 * of nsinit and nothing else; the root is a mount point, so only the
