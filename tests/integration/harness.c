@@ -727,3 +727,48 @@ char *hs_slurp(const char *path)
 	close(fd);
 	return b.data ? b.data : strdup("");
 }
+
+/* ------------------------------------------------------------------ NSpid */
+
+void hs_keep_host_proc(void *arg)
+{
+	(void)arg;
+	int fd = open("/proc", O_RDONLY | O_DIRECTORY);
+	if (fd < 0 || dup2(fd, HS_HOST_PROC_FD) < 0)
+		_exit(124);
+	if (fd != HS_HOST_PROC_FD)
+		close(fd);
+}
+
+int hs_parse_nspid(const char *text, long *v, int max)
+{
+	const char *s = strstr(text, "NSpid:");
+	if (!s)
+		return -1;
+	s += 6;
+	int n = 0;
+	for (;;) {
+		char *end;
+		long x = strtol(s, &end, 10);
+		if (end == s)
+			break;
+		if (n < max)
+			v[n] = x;
+		n++;
+		s = end;
+		if (*s == '\n')
+			break;
+	}
+	return n;
+}
+
+int hs_own_levels(void)
+{
+	char *st = hs_slurp("/proc/self/status");
+	cr_assert(st, "cannot read /proc/self/status");
+	long v[64];
+	int n = hs_parse_nspid(st, v, 64);
+	free(st);
+	cr_assert(n >= 1, "no NSpid in own status");
+	return n;
+}

@@ -111,6 +111,17 @@ int hs_pids_in_ns(const char *link, pid_t *out, int max, int *zombies);
 /* Process state letter of pid from /proc/<pid>/stat, 0 if gone. */
 char hs_proc_state(pid_t pid);
 
+/* ---- NSpid: the levels of PID namespaces, seen through the host's /proc
+ *      (a namespace's own /proc shows only the levels from it down) ---- */
+/* The fd at which hs_keep_host_proc leaves the host's /proc for the command. */
+#define HS_HOST_PROC_FD 7
+/* A prep hook: keep a directory fd of the caller's /proc at HS_HOST_PROC_FD. */
+void hs_keep_host_proc(void *arg);
+/* Fill v with the NSpid values of a status text; returns how many, -1 if none. */
+int hs_parse_nspid(const char *text, long *v, int max);
+/* How many PID namespace levels the test process itself sees. */
+int hs_own_levels(void);
+
 /* ---- text helpers ---- */
 /* Number of lines in s ("a\nb\n" -> 2, "a\nb" -> 2, "" -> 0). */
 int hs_count_lines(const char *s);

@@ -34,7 +34,6 @@ TestSuite(compat, .fini = hs_fini, .timeout = HS_SUITE_TIMEOUT);
 
 #define S(b) ((b).data ? (b).data : "")
 #define UNSHARE_PID HS_ARGV("unshare", "--pid", "--fork", "--mount-proc", "--kill-child")
-#define HOST_PROC_FD 7
 
 /* ------------------------------------------------------------- helpers */
 
@@ -292,16 +291,6 @@ Test(compat, no_warn_reaped_by_default)
 
 /* ------------------------------------------- 3. tini -s, TINI_SUBREAPER */
 
-static void keep_host_proc(void *arg)
-{
-	(void)arg;
-	int fd = open("/proc", O_RDONLY | O_DIRECTORY);
-	if (fd < 0 || dup2(fd, HOST_PROC_FD) < 0)
-		_exit(124);
-	if (fd != HOST_PROC_FD)
-		close(fd);
-}
-
 static int nspid_levels(const char *text)
 {
 	const char *s = strstr(text, "NSpid:");
@@ -329,9 +318,9 @@ static void no_new_namespace(const char *const *opts, const char *const *env)
 	cr_assert(base >= 1);
 
 	char fdarg[16];
-	snprintf(fdarg, sizeof fdarg, "%d", HOST_PROC_FD);
+	snprintf(fdarg, sizeof fdarg, "%d", HS_HOST_PROC_FD);
 	const char *argv[32];
-	struct hs_opts o = {.env = env, .prep = keep_host_proc};
+	struct hs_opts o = {.env = env, .prep = hs_keep_host_proc};
 	struct hs_proc p;
 	hs_run(&p, &o, with_command(argv, 32, opts, HS_ARGV(hs_probe(), "nspid", fdarg)),
 	       hs_ms(10000));

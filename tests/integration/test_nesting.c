@@ -22,7 +22,6 @@ TestSuite(nesting, .fini = hs_fini, .timeout = HS_SUITE_TIMEOUT);
 
 #define S(b) ((b).data ? (b).data : "")
 #define LEVELS 5
-#define HOST_PROC_FD 7
 
 /* argv: LEVELS - 1 more nsinits (the harness puts the first), then cmd. */
 static const char **nested(const char *const *prefix_opts, const char *const *cmd)
@@ -41,43 +40,6 @@ static const char **nested(const char *const *prefix_opts, const char *const *cm
 		argv[k++] = cmd[i];
 	argv[k] = NULL;
 	return argv;
-}
-
-/* The NSpid values of a status text; returns how many. */
-static int parse_nspid(const char *text, long *v, int max)
-{
-	const char *s = strstr(text, "NSpid:");
-	int n = 0;
-
-	if (!s)
-		return -1;
-	for (s += 6;;) {
-		char *end;
-		long x = strtol(s, &end, 10);
-
-		if (end == s)
-			break;
-		if (n < max)
-			v[n] = x;
-		n++;
-		s = end;
-		if (*s == '\n')
-			break;
-	}
-	return n;
-}
-
-static int own_levels(void)
-{
-	char *st = hs_slurp("/proc/self/status");
-	long v[40];
-	int n;
-
-	cr_assert(st);
-	n = parse_nspid(st, v, 40);
-	free(st);
-	cr_assert(n >= 1);
-	return n;
 }
 
 /* The pids a /proc directory lists, sorted (readdir lists them in order). */
@@ -143,12 +105,12 @@ Test(nesting, five_deep_each_level_has_its_view_and_all_die_with_the_relay)
 	{
 		char path[64], *status;
 		long v[64];
-		int base = own_levels(), n;
+		int base = hs_own_levels(), n;
 
 		snprintf(path, sizeof(path), "/proc/%d/status", (int)chain[2 * LEVELS]);
 		status = hs_slurp(path);
 		cr_assert(status);
-		n = parse_nspid(status, v, 64);
+		n = hs_parse_nspid(status, v, 64);
 		cr_expect_eq(n, base + LEVELS, "NSpid has %d entries, expected %d:\n%s", n,
 			     base + LEVELS, status);
 		for (int k = 1; k <= LEVELS && n == base + LEVELS; k++)
@@ -201,17 +163,6 @@ Test(nesting, five_deep_exit_code_passes_through)
 	hs_cleanup(&p);
 }
 
-static void keep_host_proc(void *arg)
-{
-	int fd = open("/proc", O_RDONLY | O_DIRECTORY);
-
-	(void)arg;
-	if (fd < 0 || dup2(fd, HOST_PROC_FD) < 0)
-		_exit(124);
-	if (fd != HOST_PROC_FD)
-		close(fd);
-}
-
 /* Rootless, the outermost level owns a user namespace, and the levels below
  * are root there, with CAP_SYS_ADMIN: they need no user namespace of their
  * own. */
@@ -220,14 +171,14 @@ Test(nesting, five_deep_rootless)
 	struct hs_opts o = {
 		.prefix = HS_ARGV("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
 				  "--inh-caps=-all"),
-		.prep = keep_host_proc,
+		.prep = hs_keep_host_proc,
 	};
 	char fd[16];
 	struct hs_proc p;
 	long v[64];
-	int base = own_levels(), n;
+	int base = hs_own_levels(), n;
 
-	snprintf(fd, sizeof(fd), "%d", HOST_PROC_FD);
+	snprintf(fd, sizeof(fd), "%d", HS_HOST_PROC_FD);
 	hs_run(&p, &o,
 	       nested(NULL, HS_ARGV("sh", "-c", "id -u; exec \"$0\" nspid \"$1\"",
 				    hs_probe(), fd)),
@@ -235,7 +186,7 @@ Test(nesting, five_deep_rootless)
 	cr_assert_eq(hs_code(&p), 0, "%s\nstdout:\n%s\nstderr:\n%s", hs_status_str(&p), S(p.out),
 		     S(p.err));
 	cr_expect(strncmp(S(p.out), "0\n", 2) == 0, "not root inside:\n%s", S(p.out));
-	n = parse_nspid(S(p.out), v, 64);
+	n = hs_parse_nspid(S(p.out), v, 64);
 	cr_expect_eq(n, base + LEVELS, "NSpid has %d entries, expected %d:\n%s", n, base + LEVELS,
 		     S(p.out));
 	if (n > 0 && n <= 64)

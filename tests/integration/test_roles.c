@@ -13,7 +13,6 @@
 TestSuite(roles, .fini = hs_fini, .timeout = HS_SUITE_TIMEOUT);
 
 #define S(b) ((b).data ? (b).data : "")
-#define HOST_PROC_FD 7
 #define UNSHARE_PID HS_ARGV("unshare", "--pid", "--fork", "--mount-proc", "--kill-child")
 
 Test(roles, ps_shows_nsinit_as_pid1_and_command_as_pid2)
@@ -89,61 +88,17 @@ Test(roles, relay_stays_in_caller_namespaces)
 /* ---- NSpid, seen through the host's /proc (the inner /proc only shows the
  *      levels from its own namespace down). */
 
-static void keep_host_proc(void *arg)
-{
-	(void)arg;
-	int fd = open("/proc", O_RDONLY | O_DIRECTORY);
-	if (fd < 0 || dup2(fd, HOST_PROC_FD) < 0)
-		_exit(124);
-	if (fd != HOST_PROC_FD)
-		close(fd);
-}
-
-/* Fill v with the NSpid values of "NSpid:\t1\t2..." and return how many. */
-static int parse_nspid(const char *text, long *v, int max)
-{
-	const char *s = strstr(text, "NSpid:");
-	if (!s)
-		return -1;
-	s += 6;
-	int n = 0;
-	for (;;) {
-		char *end;
-		long x = strtol(s, &end, 10);
-		if (end == s)
-			break;
-		if (n < max)
-			v[n] = x;
-		n++;
-		s = end;
-		if (*s == '\n')
-			break;
-	}
-	return n;
-}
-
-static int own_levels(void)
-{
-	char *st = hs_slurp("/proc/self/status");
-	cr_assert(st, "cannot read /proc/self/status");
-	long v[16];
-	int n = parse_nspid(st, v, 16);
-	free(st);
-	cr_assert(n >= 1, "no NSpid in own status");
-	return n;
-}
-
 /* Run the probe's nspid through nsinit (args first) and check the depth. */
 static void check_nspid(const char *const *prefix, const char *const *opts, int extra_levels,
 			bool innermost_is_2)
 {
-	int base = own_levels();
+	int base = hs_own_levels();
 	const char *args[16];
 	size_t k = 0;
 	for (size_t i = 0; opts && opts[i]; i++)
 		args[k++] = opts[i];
 	char fdarg[16];
-	snprintf(fdarg, sizeof fdarg, "%d", HOST_PROC_FD);
+	snprintf(fdarg, sizeof fdarg, "%d", HS_HOST_PROC_FD);
 	args[k++] = "--";
 	args[k++] = hs_probe();
 	args[k++] = "nspid";
@@ -151,12 +106,12 @@ static void check_nspid(const char *const *prefix, const char *const *opts, int 
 	args[k] = NULL;
 
 	struct hs_proc p;
-	struct hs_opts o = {.prefix = prefix, .prep = keep_host_proc};
+	struct hs_opts o = {.prefix = prefix, .prep = hs_keep_host_proc};
 	hs_run(&p, &o, args, hs_ms(10000));
 	cr_assert_eq(hs_code(&p), 0, "`%s`: exit %s\nstdout:\n%s\nstderr:\n%s", p.argv_str,
 		     hs_status_str(&p), S(p.out), S(p.err));
 	long v[16];
-	int n = parse_nspid(S(p.out), v, 16);
+	int n = hs_parse_nspid(S(p.out), v, 16);
 	cr_expect_eq(n, base + extra_levels,
 		     "`%s`: command's NSpid has %d entries, expected %d (caller has %d):\n%s",
 		     p.argv_str, n, base + extra_levels, base, S(p.out));
