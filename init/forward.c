@@ -4,7 +4,6 @@
 #include "pid1.h"
 
 #include "clock.h"
-#include "descendants.h"
 #include "events.h"
 #include "msg.h"
 #include "signame.h"
@@ -33,12 +32,7 @@ static void deliver(struct pid1 *p, int sig, const char *name)
 			return;
 		}
 		note("forwarded %s to every process left", name);
-		if (p->owns_namespace) {
-			if (kill(-1, sig) < 0 && errno != ESRCH)
-				warn_errno("cannot forward %s", name);
-		} else {
-			descendants_signal(sig);
-		}
+		shutdown_signal_all(p, sig);
 		return;
 	}
 	/* The command is our unreaped child, so its pid cannot have been reused;
@@ -56,15 +50,7 @@ static void deliver(struct pid1 *p, int sig, const char *name)
 	}
 	note("forwarded %s to %s%d", name, p->opts->target == TARGET_GROUP ? "group " : "",
 	     (int)p->command);
-	if (events_fd() >= 0) {
-		struct event e;
-
-		event_begin(&e, "forwarded");
-		event_str(&e, "signal", name);
-		event_int(&e, "pid", p->command);
-		event_str(&e, "by", "pid1");
-		event_end(&e);
-	}
+	event_forwarded(name, p->command, "pid1");
 }
 
 void forward_signal(struct pid1 *p, const struct signalfd_siginfo *si)

@@ -75,15 +75,11 @@ static bool advance(struct pid1 *p, bool none_left)
  * for ever when idle. */
 static int poll_timeout(const struct pid1 *p)
 {
-	uint64_t deadline = stop_deadline(p), now;
+	uint64_t deadline = stop_deadline(p);
 
 	if (p->sd.begun || !deadline)
 		return shutdown_poll_timeout(p);
-	now = clock_now_us();
-	if (now >= deadline)
-		return 0;
-	/* Round up, so as not to wake just before the deadline and spin. */
-	return (deadline - now) / 1000 >= 3600000 ? 3600000 : (int)((deadline - now + 999) / 1000);
+	return clock_poll_ms(deadline);
 }
 
 /* Read what the relay says. Returns false once it is gone: only the relay
@@ -128,18 +124,6 @@ static void run_loop(struct pid1 *p, int sigfd)
 	}
 }
 
-/* Without a relay, PID 1 itself reports the command's start and the exit. */
-static void emit(const char *name, const char *key, long long value)
-{
-	struct event e;
-
-	if (events_fd() < 0)
-		return;
-	event_begin(&e, name);
-	event_int(&e, key, value);
-	event_end(&e);
-}
-
 int pid1_run(const struct options *opts, const sigset_t *original_mask, int relay_sock)
 {
 	struct pid1 p = {
@@ -161,7 +145,8 @@ int pid1_run(const struct options *opts, const sigset_t *original_mask, int rela
 	if (relay_sock >= 0)
 		hand_off(relay_sock, p.command);
 	else
-		emit("command_started", "pid", p.command);
+		/* Without a relay, PID 1 itself reports the start and the exit. */
+		event_one_int("command_started", "pid", p.command);
 
 	/* From here on PID 1 must not die on a recoverable error. */
 	caps_drop_for_pid1(opts);
@@ -177,6 +162,6 @@ int pid1_run(const struct options *opts, const sigset_t *original_mask, int rela
 	if (options_zero_exit(opts, code))
 		code = 0;
 	if (relay_sock < 0)
-		emit("exit", "code", code);
+		event_one_int("exit", "code", code);
 	return code;
 }

@@ -52,6 +52,10 @@ enum shutdown_reason {
 	REASON_WAIT_ALL_TIMEOUT, /* --wait-all: what was left outlived it */
 };
 
+/* shutdown.c: send sig to every process left: kill(-1) as PID 1 of a PID
+ * namespace, else only nsinit's own descendants (never the user's others). */
+void shutdown_signal_all(const struct pid1 *p, int sig);
+
 /* shutdown.c: send the kill-child signal to everything left. */
 void shutdown_begin(struct pid1 *p, enum shutdown_reason why);
 /* SIGKILL what is left once the grace period is over. */

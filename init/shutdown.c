@@ -21,7 +21,7 @@
 /* Send sig to everything left. As PID 1 of a PID namespace, kill(-1) reaches
  * exactly the namespace (never PID 1 itself). Otherwise it would reach every
  * process of the user, so only our own descendants are signalled. */
-static void signal_everything(const struct pid1 *p, int sig)
+void shutdown_signal_all(const struct pid1 *p, int sig)
 {
 	char name[SIGNAME_MAX];
 
@@ -85,7 +85,7 @@ void shutdown_begin(struct pid1 *p, enum shutdown_reason reason)
 	if (p->owns_namespace) {
 		if (events_fd() >= 0)
 			emit_shutdown(p, reasons[reason].token, count_namespace());
-		signal_everything(p, sig);
+		shutdown_signal_all(p, sig);
 	} else {
 		unsigned n = descendants_signal(sig);
 
@@ -98,7 +98,7 @@ void shutdown_begin(struct pid1 *p, enum shutdown_reason reason)
 	}
 	/* A stopped process would sit on the signal until the grace runs out. */
 	if (sig != SIGCONT)
-		signal_everything(p, SIGCONT);
+		shutdown_signal_all(p, SIGCONT);
 }
 
 void shutdown_check_deadline(struct pid1 *p)
@@ -107,30 +107,23 @@ void shutdown_check_deadline(struct pid1 *p)
 		return;
 	if (p->sd.killed) {
 		if (!p->owns_namespace)
-			signal_everything(p, SIGKILL);
+			shutdown_signal_all(p, SIGKILL);
 		return;
 	}
 	if (clock_now_us() < p->sd.deadline_us)
 		return;
 	note("shutdown: grace period over; sending SIGKILL");
 	p->sd.killed = true;
-	signal_everything(p, SIGKILL);
+	shutdown_signal_all(p, SIGKILL);
 }
 
 int shutdown_poll_timeout(const struct pid1 *p)
 {
-	uint64_t now, left_us;
-
 	if (!p->sd.begun)
 		return -1; /* idle: wake only for a signal or the relay */
 	if (p->sd.killed)
 		return p->owns_namespace ? -1 : REWALK_MS;
-	now = clock_now_us();
-	if (now >= p->sd.deadline_us)
-		return 0;
-	left_us = p->sd.deadline_us - now;
-	/* Round up, so that we never wake just before the deadline and spin. */
-	return left_us / 1000 >= 3600000 ? 3600000 : (int)((left_us + 999) / 1000);
+	return clock_poll_ms(p->sd.deadline_us);
 }
 
 void shutdown_report(const struct pid1 *p)

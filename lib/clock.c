@@ -3,6 +3,16 @@
 
 #include <time.h>
 
+int clock_poll_ms(uint64_t deadline_us)
+{
+	uint64_t now = clock_now_us(), left;
+
+	if (now >= deadline_us)
+		return 0;
+	left = (deadline_us - now + 999) / 1000;
+	return left > 3600000 ? 3600000 : (int)left;
+}
+
 uint64_t clock_now_us(void)
 {
 	struct timespec ts;

@@ -122,3 +122,27 @@ void event_end(struct event *e)
 	stalled = sys_write_bounded(channel, e->buf, e->len, stalled ? 0 : 1000) < 0 &&
 		  errno == EAGAIN;
 }
+
+void event_forwarded(const char *signal, long long pid, const char *by)
+{
+	struct event e;
+
+	if (channel < 0)
+		return;
+	event_begin(&e, "forwarded");
+	event_str(&e, "signal", signal);
+	event_int(&e, "pid", pid);
+	event_str(&e, "by", by);
+	event_end(&e);
+}
+
+void event_one_int(const char *name, const char *key, long long value)
+{
+	struct event e;
+
+	if (channel < 0)
+		return;
+	event_begin(&e, name);
+	event_int(&e, key, value);
+	event_end(&e);
+}

@@ -29,4 +29,9 @@ void event_str(struct event *e, const char *key, const char *value);
 /* } and the newline, then the write. Does nothing without a channel. */
 void event_end(struct event *e);
 
+/* The events more than one place sends. */
+void event_forwarded(const char *signal, long long pid, const char *by);
+/* {"event":name, key:value}, for command_started and exit. */
+void event_one_int(const char *name, const char *key, long long value);
+
 #endif

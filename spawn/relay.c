@@ -49,15 +49,7 @@ static bool send_direct(struct relay *r, int sig, const char *name)
 		return false;
 	if (sys_pidfd_send_signal(r->command_fd, sig) == 0) {
 		note("forwarded %s to %d", name, (int)r->command_pid);
-		if (events_fd() >= 0) {
-			struct event e;
-
-			event_begin(&e, "forwarded");
-			event_str(&e, "signal", name);
-			event_int(&e, "pid", r->command_pid);
-			event_str(&e, "by", "relay");
-			event_end(&e);
-		}
+		event_forwarded(name, r->command_pid, "relay");
 		return true;
 	}
 	/* ESRCH: the command has exited and PID 1 is shutting down; ENOSYS:
@@ -314,13 +306,7 @@ int relay_run(const struct options *opts, pid_t pid1, unsigned long ns_flags, in
 		if (r.pid1_changed && (r.pid1_changed = false, pid1_exited(&r, &code))) {
 			pidfile_remove(&pf);
 			give_back_terminal(opts);
-			if (events_fd() >= 0) {
-				struct event e;
-
-				event_begin(&e, "exit");
-				event_int(&e, "code", code);
-				event_end(&e);
-			}
+			event_one_int("exit", "code", code);
 			return code;
 		}
 		if (!async && sys_poll(fds, NFDS, -1) < 0)
