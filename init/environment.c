@@ -67,6 +67,7 @@ void environment_read(struct options *opts)
 			opts->target = TARGET_COMMAND;
 		} else if (strcmp(v, "1") == 0) {
 			opts->new_session = true;
+			opts->setsid_ctty = true;
 			opts->target = TARGET_GROUP;
 		}
 	}

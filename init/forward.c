@@ -1,43 +1,26 @@
-/* Forwarding: every signal PID 1 receives, except SIGCHLD, goes on to the
- * command (or its process group), after -r rewrites, except the ones that
- * already reached it. */
+/* Forwarding: what PID 1 does with a signal it receives. What the signal
+ * means is decided once, by sigpolicy_decide(), which the relay calls too;
+ * this file only carries the decision out. */
 #include "pid1.h"
 
 #include "clock.h"
 #include "events.h"
 #include "msg.h"
 #include "signame.h"
+#include "terminal.h"
 
 #include <errno.h>
 #include <signal.h>
 #include <sys/signalfd.h>
 #include <unistd.h>
 
-/* The signals that mean "stop": what runtimes and service managers send
- * (docker/podman stop, systemctl stop, Ctrl-C, a STOPSIGNAL of QUIT). */
-static bool is_stop_signal(int sig)
+/* Send sig to the command, or its process group (-g). The command is our
+ * unreaped child, so its pid cannot have been reused; it leads its own
+ * process group (command.c). */
+static void to_command(struct pid1 *p, int sig, const char *name)
 {
-	return sig == SIGTERM || sig == SIGINT || sig == SIGQUIT;
-}
+	int r = -1;
 
-/* Send sig to the target: the command, its process group, or, once the
- * command is gone and --wait-all keeps PID 1 for what it left, everything. */
-static void deliver(struct pid1 *p, int sig, const char *name)
-{
-	int r;
-
-	if (!p->command) {
-		if (!p->opts->wait_all || p->sd.begun) {
-			note("ignored %s: the command has exited", name);
-			return;
-		}
-		note("forwarded %s to every process left", name);
-		shutdown_signal_all(p, sig);
-		return;
-	}
-	/* The command is our unreaped child, so its pid cannot have been reused;
-	 * in group mode it leads its own process group (command.c). */
-	r = -1;
 	if (p->opts->target == TARGET_GROUP)
 		r = kill(-p->command, sig);
 	/* ESRCH in group mode: the command left the group it led (setpgid or
@@ -53,30 +36,66 @@ static void deliver(struct pid1 *p, int sig, const char *name)
 	event_forwarded(name, p->command, "pid1");
 }
 
-void forward_signal(struct pid1 *p, const struct signalfd_siginfo *si)
+/* The command is gone. With --wait-all, PID 1 stays for what it left, and
+ * passes signals on to all of it; otherwise there is nobody to tell. */
+static void to_what_is_left(struct pid1 *p, int sig, const char *name)
 {
-	int sig = (int)si->ssi_signo, to;
-	char name[SIGNAME_MAX];
-
-	if (sig == SIGCHLD)
-		return;
-	/* A terminal's signals (Ctrl-C, Ctrl-Z, SIGWINCH, hangup) and the
-	 * kernel's SIGHUP to an orphaned process group come with SI_KERNEL and
-	 * went to a whole process group: the command's own, if it is in the
-	 * foreground, or ours, which the command shares unless it has a group
-	 * of its own. Either way forwarding would deliver it twice or deliver
-	 * what nsinit's own process group caused (dumb-init's spurious SIGHUP). */
-	if (si->ssi_code == SI_KERNEL)
-		return;
-	/* Our own doing, such as SIGPIPE from writing to a closed stderr. */
-	if (si->ssi_code == SI_USER && (pid_t)si->ssi_pid == p->self)
-		return;
-	if (is_stop_signal(sig) && !p->stop_us)
-		p->stop_us = clock_now_us();
-	to = p->opts->rewrite[sig];
-	if (to == 0) {
-		note("dropped %s", signame_format(sig, name, sizeof(name)));
+	if (!p->opts->wait_all || p->sd.begun) {
+		note("ignored %s: the command has exited", name);
 		return;
 	}
-	deliver(p, to, signame_format(to, name, sizeof(name)));
+	note("forwarded %s to every process left", name);
+	shutdown_signal_all(p, sig);
+}
+
+void pid1_stop_requested(struct pid1 *p, int sig)
+{
+	if (p->stop_us)
+		return;
+	p->stop_us = clock_now_us();
+	p->stop_sig = sig;
+	/* Once the command is gone, the stop itself goes to all that is left. */
+	p->stop_spread = !p->command;
+}
+
+void forward_send(struct pid1 *p, int sig)
+{
+	char name[SIGNAME_MAX];
+
+	signame_format(sig, name, sizeof(name));
+	if (!p->command) {
+		to_what_is_left(p, sig, name);
+		return;
+	}
+	/* fg: the shell made our group the terminal's foreground again before
+	 * it sent SIGCONT; the command must have it back before it runs on, or
+	 * its next read of the terminal stops it with SIGTTIN. (With a relay,
+	 * the relay does this: only it sees the caller's process groups.) */
+	if (sig == SIGCONT && p->relay_sock < 0)
+		terminal_give_to(p->command, p->opts->tty_foreground);
+	to_command(p, sig, name);
+}
+
+void forward_signal(struct pid1 *p, const struct signalfd_siginfo *si)
+{
+	const struct sig_view view = { .relay = false, .has_relay = p->relay_sock >= 0,
+				       .self = p->self };
+	struct sig_decision d = sigpolicy_decide(&p->opts->rules, &view, (int)si->ssi_signo,
+						 si->ssi_code, (pid_t)si->ssi_pid);
+	char name[SIGNAME_MAX];
+
+	switch (d.verdict) {
+	case SIG_CHILD:
+	case SIG_OURS:
+	case SIG_ECHO:
+		return;
+	case SIG_DROPPED:
+		note("dropped %s", signame_format((int)si->ssi_signo, name, sizeof(name)));
+		return;
+	case SIG_FORWARD:
+		break;
+	}
+	if (d.stop)
+		pid1_stop_requested(p, d.sig);
+	forward_send(p, d.sig);
 }

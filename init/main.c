@@ -3,7 +3,7 @@
 #include "environment.h"
 #include "events.h"
 #include "exitcode.h"
-#include "handoff.h"
+#include "link.h"
 #include "inside.h"
 #include "msg.h"
 #include "namespace.h"
@@ -34,17 +34,27 @@ static int run_in_new_namespace(const struct options *opts, const sigset_t *orig
 	int sock[2];
 	pid_t pid;
 
-	handoff_pair(sock);
+	struct relay_request rq = {
+		.rules = &opts->rules,
+		.to_group = opts->target == TARGET_GROUP,
+		.tty_foreground = opts->tty_foreground,
+		.needs_go = namespace_needs_go(opts, flags),
+		.user_ns = flags & CLONE_NEWUSER,
+		.map_current_user = opts->map_current_user,
+		.pid_file = opts->pid_file,
+	};
+
+	link_pair(sock);
 	pid = namespace_clone(flags);
 	if (pid == 0) {
 		close(sock[0]);
-		if (namespace_needs_go(opts, flags))
-			handoff_wait_go(sock[1]);
+		if (rq.needs_go)
+			link_wait_go(sock[1]);
 		inside_setup(opts, flags);
-		return pid1_run(opts, original_mask, sock[1]);
+		return pid1_run(opts, original_mask, sock[1], false);
 	}
 	close(sock[1]);
-	return relay_run(opts, pid, flags, sock[0]);
+	return relay_run(&rq, pid, sock[0]);
 }
 
 /* Acting as init right here: the options that ask for namespaces of
@@ -73,7 +83,7 @@ static int run_here(const struct options *opts, const sigset_t *original_mask)
 	refuse_namespace_options(opts);
 	if (opts->pid_file && pidfile_write(&pf, opts->pid_file, getpid()) < 0)
 		return EXIT_NSINIT_FAILED;
-	code = pid1_run(opts, original_mask, -1);
+	code = pid1_run(opts, original_mask, -1, pf.written);
 	pidfile_remove(&pf);
 	return code;
 }

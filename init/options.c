@@ -20,7 +20,7 @@
 
 enum opt_id {
 	OPT_HELP, OPT_VERSION, OPT_LICENSE, OPT_VERBOSE, OPT_WARN_REAPED,
-	OPT_KILL_CHILD, OPT_GRACE, OPT_WAIT_ALL, OPT_NAMESPACE, OPT_NO_NAMESPACE, OPT_SUBREAPER,
+	OPT_KILL_CHILD, OPT_GRACE, OPT_STOP_TIMEOUT, OPT_WAIT_ALL, OPT_NAMESPACE, OPT_NO_NAMESPACE, OPT_SUBREAPER,
 	OPT_USER, OPT_MAP_ROOT, OPT_MAP_CURRENT, OPT_UTS, OPT_IPC, OPT_NET, OPT_CGROUP, OPT_TIME,
 	OPT_PID_FILE,
 	OPT_CAP_DROP, OPT_CAP_KEEP, OPT_NO_NEW_PRIVS, OPT_NEW_SESSION,
@@ -46,6 +46,7 @@ static const struct opt_def defs[] = {
 	{ "warn-reaped", 'w', ARG_NONE, OPT_WARN_REAPED },
 	{ "kill-child", 0, ARG_OPTIONAL, OPT_KILL_CHILD },
 	{ "grace", 0, ARG_REQUIRED, OPT_GRACE },
+	{ "stop-timeout", 0, ARG_REQUIRED, OPT_STOP_TIMEOUT },
 	{ "wait-all", 0, ARG_NONE, OPT_WAIT_ALL },
 	{ "namespace", 0, ARG_NONE, OPT_NAMESPACE },
 	{ "no-namespace", 0, ARG_NONE, OPT_NO_NAMESPACE },
@@ -85,6 +86,9 @@ const char options_usage[] =
 	"                         (default SIGKILL)\n"
 	"  --grace=DURATION       after a kill-child signal other than SIGKILL, wait this\n"
 	"                         long before SIGKILL (default 5s; e.g. 500ms, 10s, 2m)\n"
+	"  --stop-timeout=DURATION  after a stop signal (TERM, INT, QUIT), give COMMAND\n"
+	"                         this long to exit, then kill-child everything (default:\n"
+	"                         no limit; the caller's own stop timeout rules)\n"
 	"  --wait-all             stay until every process has exited, not just COMMAND\n"
 	"  -v, --verbose          log what PID 1 does, one line per event\n"
 	"  -w, --warn-reaped      warn about every orphan reaped\n"
@@ -191,7 +195,7 @@ static enum parse_result rewrite(struct parser *p, const char *value)
 	to = strcmp(colon + 1, "0") == 0 ? 0 : signal_arg(p, colon + 1, "--rewrite");
 	if (to < 0)
 		return PARSE_ERROR;
-	p->opts->rewrite[from] = to;
+	p->opts->rules.rewrite[from] = to;
 	return PARSE_RUN;
 }
 
@@ -256,6 +260,11 @@ static enum parse_result apply(struct parser *p, const struct opt_def *d, const 
 		if (duration_parse(value, &o->grace_us) < 0)
 			return fail(p, "bad duration '%s' for --grace: use e.g. 500ms, 10s or 2m",
 				    value);
+		break;
+	case OPT_STOP_TIMEOUT:
+		if (duration_parse(value, &o->stop_timeout_us) < 0 || o->stop_timeout_us == 0)
+			return fail(p, "bad duration '%s' for --stop-timeout: use e.g. 30s or 2m "
+				       "(more than 0)", value);
 		break;
 	case OPT_WAIT_ALL:
 		o->wait_all = true;
@@ -404,7 +413,7 @@ enum parse_result options_parse(int argc, char **argv, struct options *opts, cha
 
 	memset(opts, 0, sizeof(*opts));
 	for (int sig = 0; sig < NSIG; sig++)
-		opts->rewrite[sig] = sig;
+		opts->rules.rewrite[sig] = sig;
 	opts->kill_signal = SIGKILL;
 	opts->grace_us = OPTIONS_DEFAULT_GRACE_US;
 	opts->role = ROLE_AUTO;

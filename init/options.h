@@ -2,6 +2,8 @@
 #ifndef NSINIT_OPTIONS_H
 #define NSINIT_OPTIONS_H
 
+#include "sigpolicy.h"
+
 #include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -23,6 +25,7 @@ struct options {
 	/* What PID 1 does. */
 	int kill_signal;   /* --kill-child: sent to what is left when the command exits */
 	uint64_t grace_us; /* --grace: wait after a kill_signal other than SIGKILL */
+	uint64_t stop_timeout_us; /* --stop-timeout: bound on a stop, or 0 (none) */
 	bool wait_all;     /* --wait-all: stay until every process has exited */
 	int verbosity;     /* -v count (or TINI_VERBOSITY) */
 	bool warn_reaped;  /* -w: warn about every orphan reaped */
@@ -42,8 +45,9 @@ struct options {
 	uint64_t cap_keep;       /*   drop every capability but these */
 	bool no_new_privs;       /* --no-new-privs */
 	bool new_session;        /* --new-session, or dumb-init's setsid mode */
+	bool setsid_ctty;        /* DUMB_INIT_SETSID=1: the new session takes the terminal */
 	enum signal_target target;
-	int rewrite[NSIG];       /* -r FROM:TO; rewrite[sig] is what is sent, 0 drops */
+	struct sig_rules rules;  /* -r FROM:TO: what each signal becomes */
 	uint32_t zero_exit[8];   /* -e CODE: bitset of exit codes reported as 0 */
 	int parent_death_signal; /* -p: nsinit's own PR_SET_PDEATHSIG, or 0 */
 	const char *events;      /* --events: an fd number or a file for JSON events */

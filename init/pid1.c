@@ -8,10 +8,11 @@
 #include "command.h"
 #include "events.h"
 #include "exitcode.h"
-#include "handoff.h"
+#include "link.h"
 #include "msg.h"
 #include "signals.h"
 #include "sys.h"
+#include "terminal.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -27,27 +28,39 @@ static void forward_one(void *p, const struct signalfd_siginfo *si)
 	forward_signal(p, si);
 }
 
+/* With a relay, PID 1's events go to the relay, which writes them: one
+ * writer, so the order of the lines is the order things happened. */
+static void event_to_relay(void *sock, const char *line, size_t len)
+{
+	if (link_send(*(int *)sock, LINK_EVENT, 0, 0, line, len, -1) < 0)
+		warn_errno("cannot pass an event to the relay");
+}
+
 /* Give the relay the command's pidfd so that it can signal it directly. */
 static void hand_off(int sock, pid_t command)
 {
 	int fd = sys_pidfd_open(command);
 
-	link_send(sock, LINK_COMMAND, command, fd);
+	if (link_send(sock, LINK_COMMAND, command, 0, NULL, 0, fd) < 0)
+		warn_errno("cannot pass the command's pidfd to the relay");
 	if (fd >= 0)
 		close(fd);
 }
 
-/* When the grace period that a stop signal started runs out, or 0. */
+/* When --stop-timeout runs out after a stop signal, or 0: none by default,
+ * so that the caller's own stop timeout rules (podman stop -t, systemd's
+ * TimeoutStopSec, Kubernetes' grace period). */
 static uint64_t stop_deadline(const struct pid1 *p)
 {
-	return p->stop_us ? p->stop_us + p->opts->grace_us : 0;
+	return p->stop_us && p->opts->stop_timeout_us ? p->stop_us + p->opts->stop_timeout_us : 0;
 }
 
-/* Move the shutdown on after every wakeup. Staged: a stop signal goes to the
- * command first; what is left gets the kill-child signal only once the
- * command has exited, or the grace period after the stop has passed. With
- * --wait-all, PID 1 waits for every process to exit on its own, bounded by
- * that grace period once a stop was asked for. Returns true when done. */
+/* Move the shutdown on after every wakeup. A stop signal goes to the
+ * command; what is left gets the kill-child signal once the command has
+ * exited (or --stop-timeout after the stop has passed). With --wait-all,
+ * PID 1 waits for every process to exit on its own; a stop that came goes on
+ * to all of them once the command is gone, bounded only by --stop-timeout.
+ * Returns true when done. */
 static bool advance(struct pid1 *p, bool none_left)
 {
 	uint64_t deadline = stop_deadline(p);
@@ -60,6 +73,10 @@ static bool advance(struct pid1 *p, bool none_left)
 	if (p->command_done && p->opts->wait_all) {
 		if (none_left)
 			return true;
+		if (p->stop_us && !p->stop_spread) {
+			p->stop_spread = true;
+			forward_send(p, p->stop_sig);
+		}
 		if (overdue)
 			shutdown_begin(p, REASON_WAIT_ALL_TIMEOUT);
 		return false;
@@ -87,14 +104,18 @@ static int poll_timeout(const struct pid1 *p)
 static bool relay_message(struct pid1 *p)
 {
 	struct link_msg m;
+	pid_t sender;
 	int fd, got;
 
-	while ((got = link_recv(p->relay_sock, &m, &fd)) == 1) {
+	while ((got = link_recv(p->relay_sock, &m, &fd, &sender)) == 1) {
 		if (fd >= 0)
 			close(fd);
-		/* The relay sent a stop signal straight to the command. */
-		if (m.type == LINK_STOP && !p->stop_us)
-			p->stop_us = clock_now_us();
+		if (m.type != LINK_SIGNAL)
+			continue;
+		if (m.flags & LINK_STOPPING)
+			pid1_stop_requested(p, m.value);
+		if (!(m.flags & LINK_DELIVERED) && m.value > 0 && m.value < NSIG)
+			forward_send(p, m.value);
 	}
 	return got == 0;
 }
@@ -124,7 +145,52 @@ static void run_loop(struct pid1 *p, int sigfd)
 	}
 }
 
-int pid1_run(const struct options *opts, const sigset_t *original_mask, int relay_sock)
+/* What the command's child is asked to do, from the options. */
+static struct command_request command_request(const struct options *opts,
+					      const sigset_t *original_mask, int relay_sock)
+{
+	struct command_request rq = {
+		.argv = opts->command,
+		.mask = original_mask,
+		.session = opts->new_session ? (opts->setsid_ctty ? SESSION_CTTY : SESSION_NEW)
+					     : SESSION_GROUP,
+		.tty_foreground = opts->tty_foreground,
+		.rewrite_listen_pid = opts->rewrite_listen_pid,
+		.caps = { opts->cap_drop, opts->cap_keep_given, opts->cap_keep, opts->no_new_privs },
+		.hello_sock = relay_sock,
+	};
+
+	return rq;
+}
+
+/* Start the command: fork it, drop PID 1's own capabilities while the child
+ * waits (so that the command can never see PID 1 privileged), then let it
+ * exec. Returns 0, or the exit code if it did not start. */
+static int start(struct pid1 *p, const sigset_t *original_mask, bool removes_pid_file)
+{
+	const struct command_request rq = command_request(p->opts, original_mask, p->relay_sock);
+	struct command_launch launch;
+	struct caps_failure f;
+	int code;
+
+	command_fork(&rq, &launch);
+	f = caps_for_pid1(removes_pid_file);
+	if (f.step != CAPS_OK) {
+		errno = f.err;
+		warn_errno("cannot drop PID 1's capabilities (%s); not starting the command",
+			   caps_step_name(f.step));
+		command_abort(&launch);
+		return EXIT_NSINIT_FAILED;
+	}
+	code = command_release(&launch, p->opts->command[0]);
+	if (code)
+		return code;
+	p->command = launch.pid;
+	return 0;
+}
+
+int pid1_run(const struct options *opts, const sigset_t *original_mask, int relay_sock,
+	     bool removes_pid_file)
 {
 	struct pid1 p = {
 		.opts = opts,
@@ -132,24 +198,28 @@ int pid1_run(const struct options *opts, const sigset_t *original_mask, int rela
 		.owns_namespace = getpid() == 1,
 		.relay_sock = relay_sock,
 	};
-	int sigfd = signals_open_fd(), code = EXIT_NSINIT_FAILED;
+	int sigfd = signals_open_fd(), code;
 
 	/* Without a namespace of our own, orphans would go to the real init:
 	 * claim them, so that they are reaped and reached at shutdown. */
 	if (!p.owns_namespace && prctl(PR_SET_CHILD_SUBREAPER, 1) < 0)
 		warn_errno("cannot become a child subreaper; orphans will escape");
+	if (opts->new_session && opts->setsid_ctty && relay_sock < 0)
+		terminal_release();
 
-	p.command = command_start(opts, original_mask, &code);
-	if (p.command < 0)
+	code = start(&p, original_mask, removes_pid_file);
+	if (code)
 		return code;
-	if (relay_sock >= 0)
+	/* From here on PID 1 must not die on a recoverable error: it warns and
+	 * goes on, since its death would kill the whole namespace. */
+	if (relay_sock >= 0) {
 		hand_off(relay_sock, p.command);
-	else
+		events_set_sink(event_to_relay, &p.relay_sock);
+	} else {
 		/* Without a relay, PID 1 itself reports the start and the exit. */
 		event_one_int("command_started", "pid", p.command);
-
-	/* From here on PID 1 must not die on a recoverable error. */
-	caps_drop_for_pid1(opts);
+	}
+	p.command_group = p.command;
 	if (chdir("/") < 0)
 		warn_errno("cannot change directory to /");
 	/* Ours: the signalfd, the relay's socket and the events channel. */
@@ -157,6 +227,8 @@ int pid1_run(const struct options *opts, const sigset_t *original_mask, int rela
 
 	run_loop(&p, sigfd);
 	shutdown_report(&p);
+	if (relay_sock < 0)
+		terminal_take_back(p.command_group, opts->tty_foreground);
 	code = exitcode_from_status(p.command_status);
 	/* tini -e: a code the user declared a success (e.g. 143 for a JVM). */
 	if (options_zero_exit(opts, code))

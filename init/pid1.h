@@ -22,18 +22,24 @@ struct shutdown {
 struct pid1 {
 	const struct options *opts;
 	pid_t command;       /* the command's pid while it runs, else 0 */
+	pid_t command_group; /* the process group it led (its first pid) */
 	int command_status;  /* its wait status, once it has exited */
 	bool command_done;
 	bool owns_namespace; /* PID 1 of a PID namespace: kill(-1) means exactly it */
 	uint64_t stop_us;    /* when a stop signal (TERM, INT, QUIT) came, or 0 */
+	int stop_sig;        /* what it was forwarded as */
+	bool stop_spread;    /* --wait-all: it went on to what the command left */
+	bool relay_stopped;  /* we stopped the relay's process group (job control) */
 	pid_t self;          /* our pid, asked once: musl does not cache it */
 	int relay_sock;      /* the socket to the relay, or -1 */
 	struct shutdown sd;
 };
 
 /* Be init: start the command, run the loop, return nsinit's exit code.
- * `relay_sock` is PID 1's end of the relay's socket, or -1 without a relay. */
-int pid1_run(const struct options *opts, const sigset_t *original_mask, int relay_sock);
+ * `relay_sock` is PID 1's end of the relay's socket, or -1 without a relay;
+ * `removes_pid_file`: PID 1, not a relay, removes the pid file at exit. */
+int pid1_run(const struct options *opts, const sigset_t *original_mask, int relay_sock,
+	     bool removes_pid_file);
 
 /* reap.c: reap every child that has exited, without blocking. Records the
  * command's exit in p. Returns true when no child is left at all. */
@@ -42,14 +48,22 @@ bool reap_all(struct pid1 *p);
 /* forward.c: pass a signal PID 1 received on to the command. */
 struct signalfd_siginfo;
 void forward_signal(struct pid1 *p, const struct signalfd_siginfo *si);
+/* Send sig (after -r) to the command, or with --wait-all to what it left. */
+void forward_send(struct pid1 *p, int sig);
+/* A stop signal was forwarded as sig: note when, for --stop-timeout. */
+void pid1_stop_requested(struct pid1 *p, int sig);
+
+/* reap.c: the command stopped or went on (job control). */
+void pid1_command_stopped(struct pid1 *p);
+void pid1_command_continued(struct pid1 *p);
 
 /* Why the shutdown began; the events name it with the token, the log with
  * the sentence (shutdown.c). */
 enum shutdown_reason {
 	REASON_COMMAND_EXITED,
 	REASON_RELAY_GONE,
-	REASON_STOP_TIMEOUT,     /* the command outlived the grace after a stop */
-	REASON_WAIT_ALL_TIMEOUT, /* --wait-all: what was left outlived it */
+	REASON_STOP_TIMEOUT,     /* the command outlived --stop-timeout after a stop */
+	REASON_WAIT_ALL_TIMEOUT, /* --wait-all: what was left outlived --stop-timeout */
 };
 
 /* shutdown.c: send sig to every process left: kill(-1) as PID 1 of a PID

@@ -5,7 +5,6 @@
 
 #include "fmt.h"
 #include "events.h"
-#include "handoff.h"
 #include "msg.h"
 #include "signame.h"
 #include "sys.h"
@@ -13,6 +12,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
+#include <signal.h>
 #include <unistd.h>
 
 /* The name of a zombie, from /proc/PID/comm, or "?" if /proc cannot say. */
@@ -72,17 +72,18 @@ static pid_t reap_one(bool want_name, int *status, char *name, size_t name_len)
 {
 	siginfo_t info;
 
-	/* WUNTRACED: a stopped command is news for the relay (job control). */
+	/* WUNTRACED, WCONTINUED: the command stopping and going on is news for
+	 * the relay (job control). */
 	if (!want_name)
-		return sys_waitpid(-1, status, WNOHANG | WUNTRACED);
+		return sys_waitpid(-1, status, WNOHANG | WUNTRACED | WCONTINUED);
 	memset(&info, 0, sizeof(info));
-	if (sys_waitid(P_ALL, 0, &info, WEXITED | WSTOPPED | WNOHANG | WNOWAIT) < 0)
+	if (sys_waitid(P_ALL, 0, &info, WEXITED | WSTOPPED | WCONTINUED | WNOHANG | WNOWAIT) < 0)
 		return -1;
 	if (info.si_pid == 0)
 		return 0;
-	if (info.si_code != CLD_STOPPED)
+	if (info.si_code != CLD_STOPPED && info.si_code != CLD_CONTINUED)
 		zombie_name(info.si_pid, name, name_len);
-	return sys_waitpid(info.si_pid, status, WNOHANG | WUNTRACED);
+	return sys_waitpid(info.si_pid, status, WNOHANG | WUNTRACED | WCONTINUED);
 }
 
 bool reap_all(struct pid1 *p)
@@ -102,15 +103,18 @@ bool reap_all(struct pid1 *p)
 			warn_errno("cannot reap children");
 			return false;
 		}
-		if (WIFSTOPPED(status)) {
-			/* The command stopped (Ctrl-Z, SIGSTOP): the relay stops too,
-			 * so that the caller's shell sees a stopped job, and its fg
-			 * (SIGCONT to the relay, forwarded) resumes both. */
-			if (pid == p->command && p->relay_sock >= 0)
-				link_send(p->relay_sock, LINK_STOPPED, WSTOPSIG(status), -1);
+		if (WIFSTOPPED(status) || WIFCONTINUED(status)) {
+			if (pid != p->command)
+				continue;
+			if (WIFSTOPPED(status))
+				pid1_command_stopped(p);
+			else
+				pid1_command_continued(p);
 			continue;
 		}
 		if (pid == p->command) {
+			/* A stopped command killed: its job must not stay stopped. */
+			pid1_command_continued(p);
 			p->command = 0;
 			p->command_done = true;
 			p->command_status = status;
@@ -128,4 +132,31 @@ bool reap_all(struct pid1 *p)
 			note("reaped orphan %d (%s): %s", (int)pid, name,
 			     describe(status, what, sizeof(what)));
 	}
+}
+
+/* The command stopped (Ctrl-Z, SIGSTOP, SIGTTIN): stop the relay's process
+ * group too, so that the caller's shell sees a stopped job; its fg or bg
+ * (SIGCONT to the group) resumes the relay, which passes it on. From inside
+ * our namespace kill(0) still reaches that group, and never stops PID 1
+ * itself: the kernel ignores it for a namespace's init. */
+void pid1_command_stopped(struct pid1 *p)
+{
+	if (p->relay_sock < 0 || p->relay_stopped)
+		return;
+	note("the command stopped; stopping the relay's job too");
+	if (kill(0, SIGSTOP) == 0)
+		p->relay_stopped = true;
+	else
+		warn_errno("cannot stop the relay's job");
+}
+
+/* The command goes on, whoever resumed it: the relay must not stay stopped. */
+void pid1_command_continued(struct pid1 *p)
+{
+	if (!p->relay_stopped)
+		return;
+	p->relay_stopped = false;
+	note("the command goes on; so does the relay");
+	if (kill(0, SIGCONT) < 0)
+		warn_errno("cannot resume the relay");
 }

@@ -66,8 +66,8 @@ static const struct {
 } reasons[] = {
 	[REASON_COMMAND_EXITED] = { "command_exited", "the command exited" },
 	[REASON_RELAY_GONE] = { "relay_gone", "the relay is gone" },
-	[REASON_STOP_TIMEOUT] = { "stop_timeout", "the command did not stop within the grace period" },
-	[REASON_WAIT_ALL_TIMEOUT] = { "wait_all_timeout", "the grace period after the stop is over" },
+	[REASON_STOP_TIMEOUT] = { "stop_timeout", "the command did not stop within --stop-timeout" },
+	[REASON_WAIT_ALL_TIMEOUT] = { "wait_all_timeout", "what the command left did not stop within --stop-timeout" },
 };
 
 void shutdown_begin(struct pid1 *p, enum shutdown_reason reason)

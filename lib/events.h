@@ -17,6 +17,12 @@ int events_open(const char *spec);
 void events_set_fd(int fd);
 int events_fd(void);
 
+/* PID 1 with a relay: hand each finished line to fn instead of writing it,
+ * so that the relay writes every line, in the order things happened. */
+void events_set_sink(void (*fn)(void *ctx, const char *line, size_t len), void *ctx);
+/* The relay: write a line PID 1 handed over. */
+void events_write_line(const char *line, size_t len);
+
 struct event {
 	char buf[512];
 	size_t len;

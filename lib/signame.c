@@ -45,17 +45,23 @@ static int parse_decimal(const char *s)
 	return (int)v;
 }
 
+/* The real-time range as the kernel, glibc, kill(1) and systemd number it:
+ * 34 to 64. musl's SIGRTMIN is 35 (it keeps 34 for itself), so the libc's
+ * macros would make "RTMIN+3" a different signal in the static build. */
+#define RT_FIRST 34
+#define RT_LAST 64
+
 /* "RTMIN", "RTMIN+n", "RTMAX", "RTMAX-n" (case already folded by the caller's
- * strncasecmp), checked against the real-time range of this libc. */
+ * strncasecmp), checked against the real-time range. */
 static int parse_realtime(const char *s)
 {
 	int base, off = 0, sign;
 
 	if (strncasecmp(s, "RTMIN", 5) == 0) {
-		base = SIGRTMIN;
+		base = RT_FIRST;
 		sign = 1;
 	} else if (strncasecmp(s, "RTMAX", 5) == 0) {
-		base = SIGRTMAX;
+		base = RT_LAST;
 		sign = -1;
 	} else {
 		return -1;
@@ -68,7 +74,7 @@ static int parse_realtime(const char *s)
 		if (off < 0)
 			return -1;
 	}
-	if (off > SIGRTMAX - SIGRTMIN)
+	if (off > RT_LAST - RT_FIRST)
 		return -1;
 	return base + sign * off;
 }
@@ -94,11 +100,11 @@ int signame_parse(const char *text)
 
 const char *signame_format(int sig, char *buf, size_t len)
 {
-	if (sig >= SIGRTMIN && sig <= SIGRTMAX) {
-		if (sig == SIGRTMIN)
+	if (sig >= RT_FIRST && sig <= RT_LAST) {
+		if (sig == RT_FIRST)
 			fmt(buf, len, "SIGRTMIN");
 		else
-			fmt(buf, len, "SIGRTMIN+%d", sig - SIGRTMIN);
+			fmt(buf, len, "SIGRTMIN+%d", sig - RT_FIRST);
 		return buf;
 	}
 	/* The first name in the table is the canonical one (IOT, CLD, POLL follow

@@ -3,7 +3,6 @@
 
 #include "fmt.h"
 #include "msg.h"
-#include "options.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -19,10 +18,12 @@ bool caps_may_create_namespaces(void)
 	cap_t caps = cap_get_proc();
 	cap_flag_value_t value = CAP_CLEAR;
 
+	/* Fail closed: not knowing must not send a privileged nsinit down the
+	 * user-namespace path, where PID 1 would keep every capability. */
 	if (caps == NULL)
-		return false;
+		die_errno("cannot read nsinit's capabilities");
 	if (cap_get_flag(caps, CAP_SYS_ADMIN, CAP_EFFECTIVE, &value) < 0)
-		value = CAP_CLEAR;
+		die_errno("cannot read nsinit's capabilities");
 	cap_free(caps);
 	return value == CAP_SET;
 }
@@ -94,18 +95,10 @@ static int clear_sets(cap_t caps, uint64_t mask)
 	return 0;
 }
 
-/* The first step of lower() that failed, and its errno. */
-struct failure {
-	const char *set; /* NULL: none failed */
-	int err;
-};
-
-static const char BOUNDING[] = "the bounding set";
-
-static void failed(struct failure *f, const char *set)
+static void failed(struct caps_failure *f, enum caps_step step)
 {
-	if (f->set == NULL) {
-		f->set = set;
+	if (f->step == CAPS_OK) {
+		f->step = step;
 		f->err = errno;
 	}
 }
@@ -123,9 +116,9 @@ static void failed(struct failure *f, const char *set)
  * inheritable is what execve may pass on.
  *
  * Every step is tried; the first failure is returned. */
-static struct failure lower(uint64_t drop, bool bounding_optional)
+static struct caps_failure lower(uint64_t drop, bool bounding_optional)
 {
-	struct failure f = { NULL, 0 };
+	struct caps_failure f = { CAPS_OK, 0 };
 	bool bounding = true, ambient = true;
 	cap_t caps;
 
@@ -135,7 +128,7 @@ static struct failure lower(uint64_t drop, bool bounding_optional)
 		if (bounding && cap_get_bound(cap) == 1 && cap_drop_bound(cap) < 0) {
 			bounding = false;
 			if (errno != EPERM || !bounding_optional)
-				failed(&f, BOUNDING);
+				failed(&f, CAPS_BOUNDING);
 		}
 		if (ambient) {
 			int r = cap_get_ambient(cap);
@@ -144,61 +137,88 @@ static struct failure lower(uint64_t drop, bool bounding_optional)
 				ambient = false; /* before Linux 4.3: no ambient set */
 			} else if (r == 1 && cap_set_ambient(cap, CAP_CLEAR) < 0) {
 				ambient = false;
-				failed(&f, "the ambient set");
+				failed(&f, CAPS_AMBIENT);
 			}
 		}
 	}
 	caps = cap_get_proc();
 	if (caps == NULL || clear_sets(caps, drop) < 0 || cap_set_proc(caps) < 0)
-		failed(&f, "the permitted, effective and inheritable sets");
+		failed(&f, CAPS_SETS);
 	cap_free(caps);
 	return f;
 }
 
-void caps_apply_to_command(const struct options *opts)
+struct caps_failure caps_for_command(const struct caps_request *rq)
 {
-	uint64_t drop = opts->cap_drop;
+	uint64_t drop = rq->drop;
+	struct caps_failure f = { CAPS_OK, 0 };
 
-	if (opts->cap_keep_given)
-		drop |= ~opts->cap_keep;
+	if (rq->keep_given)
+		drop |= ~rq->keep;
 	drop &= kernel_caps();
-	if (drop) {
-		/* Without CAP_SETPCAP the bounding set stays, and a file with
-		 * capabilities could grant them back at execve. no_new_privs
-		 * forbids exactly that, so with it the bounding set may stay. */
-		struct failure f = lower(drop, opts->no_new_privs);
-
-		if (f.set == BOUNDING && f.err == EPERM)
-			die("cannot drop capabilities from the command's bounding set: nsinit "
-			    "does not hold CAP_SETPCAP; run it as root, or add --no-new-privs");
-		if (f.set) {
-			errno = f.err;
-			die_errno("cannot drop the command's capabilities from %s", f.set);
-		}
-	}
-	if (opts->no_new_privs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
-		die_errno("cannot set no_new_privs for the command");
+	/* Without CAP_SETPCAP the bounding set stays, and a file with
+	 * capabilities could grant them back at execve. no_new_privs forbids
+	 * exactly that, so with it the bounding set may stay. */
+	if (drop)
+		f = lower(drop, rq->no_new_privs);
+	if (f.step == CAPS_OK && rq->no_new_privs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		failed(&f, CAPS_NO_NEW_PRIVS);
+	return f;
 }
 
-/* What PID 1 still does once the command runs, and what it takes: reaping,
- * writing to the stderr it holds open, reading /proc/PID/stat, comm and
- * task/TID/children and opening pidfds take nothing, whoever owns the
- * process; signalling the command, its group and whatever is left, any of
- * which may have changed uid, takes CAP_KILL. Without a relay (--no-namespace,
- * or already PID 1), PID 1 also removes the --pid-file at exit, from a
- * directory that root may write in only through CAP_DAC_OVERRIDE; which role
- * this is cannot be told from here, so any --pid-file keeps it.
- *
- * Without CAP_SETPCAP the bounding set stays as it is: it only limits what an
- * execve could grant, and PID 1 never calls execve again. A non-root nsinit
- * always lands there, so that is no cause for a warning. */
-void caps_drop_for_pid1(const struct options *opts)
+/* PID 1 never calls execve, so its bounding and inheritable sets limit
+ * nothing it will ever do: one capset that keeps only `keep` (of what it
+ * has) in the permitted and effective sets, and one prctl that empties the
+ * ambient set, are the whole drop. Fails closed: the caller does not start
+ * the command if this fails. */
+struct caps_failure caps_for_pid1(bool removes_files)
 {
-	uint64_t keep = BIT(CAP_KILL) | (opts->pid_file ? BIT(CAP_DAC_OVERRIDE) : 0);
-	struct failure f = lower(kernel_caps() & ~keep, true);
+	uint64_t keep = BIT(CAP_KILL) | (removes_files ? BIT(CAP_DAC_OVERRIDE) : 0);
+	struct caps_failure f = { CAPS_OK, 0 };
+	cap_t now = cap_get_proc(), next = cap_init();
+	cap_value_t list[64];
+	int n = 0;
 
-	if (f.set) {
-		errno = f.err;
-		warn_errno("cannot drop PID 1's capabilities from %s", f.set);
+	if (now == NULL || next == NULL) {
+		failed(&f, CAPS_READ);
+		goto out;
 	}
+	for (cap_value_t cap = 0; cap < 64; cap++) {
+		cap_flag_value_t v = CAP_CLEAR;
+
+		if ((keep & BIT(cap)) && cap_get_flag(now, cap, CAP_PERMITTED, &v) == 0 &&
+		    v == CAP_SET)
+			list[n++] = cap;
+	}
+	/* libcap refuses to set an empty list: cap_init() is empty already. */
+	if ((n && (cap_set_flag(next, CAP_PERMITTED, n, list, CAP_SET) < 0 ||
+		   cap_set_flag(next, CAP_EFFECTIVE, n, list, CAP_SET) < 0)) ||
+	    cap_set_proc(next) < 0)
+		failed(&f, CAPS_SETS);
+	/* EINVAL: a kernel before 4.3 has no ambient set to empty. */
+	else if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 && errno != EINVAL)
+		failed(&f, CAPS_AMBIENT);
+out:
+	cap_free(now);
+	cap_free(next);
+	return f;
+}
+
+const char *caps_step_name(enum caps_step step)
+{
+	switch (step) {
+	case CAPS_BOUNDING:
+		return "the bounding set";
+	case CAPS_AMBIENT:
+		return "the ambient set";
+	case CAPS_SETS:
+		return "the permitted, effective and inheritable sets";
+	case CAPS_NO_NEW_PRIVS:
+		return "no_new_privs";
+	case CAPS_READ:
+		return "reading them";
+	case CAPS_OK:
+		break;
+	}
+	return "nothing";
 }

@@ -2,15 +2,27 @@
 #ifndef NSINIT_RELAY_H
 #define NSINIT_RELAY_H
 
-#include "options.h"
+#include "sigpolicy.h"
 
+#include <stdbool.h>
 #include <sys/types.h>
 
-/* Set up from outside what PID 1 cannot (a user namespace's id maps, when
- * `ns_flags` has CLONE_NEWUSER) and the pid file, and give PID 1 the
- * go-ahead on `sock`. Then forward signals to the command (or to PID 1 until
- * the command's pidfd has arrived on `sock`), reap PID 1, remove the pid file
- * and return the exit code PID 1 left (125 if the set-up failed). */
-int relay_run(const struct options *opts, pid_t pid1, unsigned long ns_flags, int sock);
+/* What the relay is asked to do. */
+struct relay_request {
+	const struct sig_rules *rules; /* -r, applied on the way */
+	bool to_group;                 /* -g: PID 1 signals the command's group */
+	bool tty_foreground;           /* we started in the terminal's foreground */
+	bool needs_go;                 /* PID 1 waits for the go-ahead (link.h) */
+	bool user_ns;                  /* write a user namespace's id maps first */
+	bool map_current_user;         /*   keeping the caller's ids */
+	const char *pid_file;          /* write PID 1's pid here first, or NULL */
+};
+
+/* Set up from outside what PID 1 cannot (a user namespace's id maps) and the
+ * pid file, and give PID 1 the go-ahead on `sock`. Then forward signals to
+ * the command (through its pidfd once PID 1 has handed it over, else through
+ * PID 1), reap PID 1, remove the pid file and return the exit code PID 1
+ * left (125 if the set-up failed). */
+int relay_run(const struct relay_request *rq, pid_t pid1, int sock);
 
 #endif

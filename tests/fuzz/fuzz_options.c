@@ -28,9 +28,9 @@ static void check_run(const struct options *o, char **argv, int argc)
 	CHECK(o->kill_signal >= 1 && o->kill_signal < NSIG);
 	CHECK(o->parent_death_signal == 0 ||
 	      (o->parent_death_signal >= 1 && o->parent_death_signal < NSIG));
-	CHECK(o->rewrite[0] == 0);
+	CHECK(o->rules.rewrite[0] == 0);
 	for (int sig = 0; sig < NSIG; sig++)
-		CHECK(o->rewrite[sig] >= 0 && o->rewrite[sig] < NSIG);
+		CHECK(o->rules.rewrite[sig] >= 0 && o->rules.rewrite[sig] < NSIG);
 	CHECK(o->grace_us <= DURATION_MAX_US);
 	CHECK(o->verbosity >= 0);
 	CHECK(o->role == ROLE_AUTO || o->role == ROLE_NAMESPACE || o->role == ROLE_NO_NAMESPACE);

@@ -504,7 +504,7 @@ static void group_run(const struct group_case *c)
 Test(compat, default_signals_only_the_command)
 {
 	group_run(&(struct group_case){.init_role = true, .to_group = false,
-				       .session_leader = NO, .group_leader = NO});
+				       .session_leader = NO, .group_leader = YES});
 }
 
 Test(compat, process_group_flag)
@@ -787,10 +787,11 @@ Test(compat, stop_reaches_command_before_kill_child)
 	hs_cleanup(&p);
 }
 
-Test(compat, stop_ignored_kills_after_grace)
+/* Only when asked for: --stop-timeout bounds a stop. */
+Test(compat, stop_timeout_kills_after_it)
 {
 	struct hs_proc p;
-	spawn_sh(&p, true, NULL, HS_ARGV("-v", "--grace=300ms"),
+	spawn_sh(&p, true, NULL, HS_ARGV("-v", "--stop-timeout=300ms", "--grace=100ms"),
 		 "trap '' TERM\n"
 		 "echo ready\n"
 		 "while :; do sleep 1 & wait $!; done\n");
@@ -800,11 +801,11 @@ Test(compat, stop_ignored_kills_after_grace)
 	sig_to(pid1, SIGTERM);
 	finish(&p, 137, 10000);
 	long long elapsed = p.t_exit_ms - t0;
-	cr_expect_geq(elapsed, 300, "nsinit exited %lld ms after SIGTERM: before the grace period",
+	cr_expect_geq(elapsed, 300, "nsinit exited %lld ms after SIGTERM: before --stop-timeout",
 		      elapsed);
 	cr_expect_lt(elapsed, hs_ms(3000), "nsinit exited only %lld ms after SIGTERM", elapsed);
-	cr_expect(strstr(S(p.err), "the command did not stop within the grace period"),
-		  "no 'did not stop within the grace period' line:\n%s", S(p.err));
+	cr_expect(strstr(S(p.err), "the command did not stop within --stop-timeout"),
+		  "no 'did not stop within --stop-timeout' line:\n%s", S(p.err));
 	cr_expect(hs_read_eof(&p, HS_BOTH, hs_ms(3000)), "stdout still open: a leftover survived");
 	hs_cleanup(&p);
 }
@@ -874,17 +875,17 @@ static void wait_all_stop(const char *grace, const char *daemon_trap, int *elaps
 		  "TERM was not passed on to what the command left:\n%s", S(p->err));
 }
 
-Test(compat, wait_all_stop_is_bounded_by_grace)
+Test(compat, wait_all_stop_is_bounded_by_stop_timeout)
 {
 	struct hs_proc p;
 	int elapsed;
-	wait_all_stop("--grace=300ms", "''", &elapsed, &p);
-	cr_expect_geq(elapsed, 300, "nsinit exited %d ms after SIGTERM: before the grace period",
+	wait_all_stop("--stop-timeout=300ms", "''", &elapsed, &p);
+	cr_expect_geq(elapsed, 300, "nsinit exited %d ms after SIGTERM: before --stop-timeout",
 		      elapsed);
 	cr_expect_lt(elapsed, hs_ms(3000), "nsinit exited only %d ms after SIGTERM", elapsed);
 	cr_expect(hs_count_regex(S(p.err), "^nsinit: reaped orphan [0-9]+ \\(sh\\): killed by "
 					   "SIGKILL$") >= 1,
-		  "the daemon was not SIGKILLed after the grace period:\n%s", S(p.err));
+		  "the daemon was not SIGKILLed after --stop-timeout:\n%s", S(p.err));
 	hs_cleanup(&p);
 }
 

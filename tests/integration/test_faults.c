@@ -344,7 +344,7 @@ Test(faults, fork_of_the_command_refused_is_125)
 	cr_expect_eq(hs_code(&p), 125, "got %s; stderr:\n%s", hs_status_str(&p), S(p.err));
 	cr_expect_eq(hs_count_lines(S(p.err)), 1, "expected one line:\n%s", S(p.err));
 	cr_expect(strstr(S(p.err), "nsinit: cannot fork the command: Resource temporarily "
-			 "unavailable"),
+			 "unavailable") && strstr(S(p.err), "pids.max"),
 		  "stderr:\n%s", S(p.err));
 	hs_cleanup(&p);
 	cr_expect_eq(cg_wait_empty(hs_ms(3000)), 0, "processes left in the cgroup");

@@ -214,9 +214,9 @@ Test(options, dumb_init_flags)
 
 	cr_assert_eq(p->result, PARSE_RUN, "%s", p->err);
 	cr_assert_eq(p->opts.target, TARGET_COMMAND);
-	cr_assert_eq(p->opts.rewrite[SIGTERM], SIGKILL, "the last rewrite of TERM wins");
-	cr_assert_eq(p->opts.rewrite[SIGWINCH], 0);
-	cr_assert_eq(p->opts.rewrite[SIGHUP], SIGHUP, "others are unchanged");
+	cr_assert_eq(p->opts.rules.rewrite[SIGTERM], SIGKILL, "the last rewrite of TERM wins");
+	cr_assert_eq(p->opts.rules.rewrite[SIGWINCH], 0);
+	cr_assert_eq(p->opts.rules.rewrite[SIGHUP], SIGHUP, "others are unchanged");
 	assert_error(parse("-r", "TERM", "x", NULL), "bad rewrite 'TERM'");
 	assert_error(parse("-r", "FOO:QUIT", "x", NULL), "unknown signal 'FOO' for --rewrite");
 	assert_error(parse("-r", "TERM:BAR", "x", NULL), "unknown signal 'BAR' for --rewrite");

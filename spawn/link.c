@@ -1,5 +1,6 @@
-/* SCM_RIGHTS over a SOCK_SEQPACKET pair: one message, one optional fd. */
-#include "handoff.h"
+/* The link between relay and PID 1: SCM_RIGHTS and SCM_CREDENTIALS over a
+ * SOCK_SEQPACKET pair, one message a packet. */
+#include "link.h"
 
 #include "exitcode.h"
 #include "msg.h"
@@ -10,28 +11,33 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-void handoff_pair(int fds[2])
+#define HEADER_LEN offsetof(struct link_msg, payload)
+
+void link_pair(int fds[2])
 {
+	int on = 1;
+
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, fds) < 0)
 		die_errno("cannot create a socket pair");
+	if (setsockopt(fds[0], SOL_SOCKET, SO_PASSCRED, &on, sizeof(on)) < 0)
+		die_errno("cannot ask for credentials on the relay's socket");
 }
 
 /* The go-ahead is one byte. */
 enum { GO = 'g', STOP = 's' };
 
-void handoff_go(int sock, bool ok)
+void link_go(int sock, bool ok)
 {
 	char byte = ok ? GO : STOP;
 
-	/* EPIPE: PID 1 died already; the relay reaps it and passes on its code
-	 * (and ignores the SIGPIPE, its own doing). Any other failure would
-	 * leave PID 1 waiting: dying closes the socket, which PID 1 takes as
-	 * the relay gone. */
+	/* EPIPE: PID 1 died already; the relay reaps it and passes on its code.
+	 * Any other failure would leave PID 1 waiting: dying closes the socket,
+	 * which PID 1 takes as the relay gone. */
 	if (sys_write(sock, &byte, 1) < 0 && errno != EPIPE)
 		die_errno("cannot tell PID 1 to go on");
 }
 
-void handoff_wait_go(int sock)
+void link_wait_go(int sock)
 {
 	char byte = 0;
 
@@ -42,16 +48,26 @@ void handoff_wait_go(int sock)
 		_exit(EXIT_NSINIT_FAILED); /* the relay has printed why */
 }
 
-void link_send(int sock, int type, int value, int fd)
+int link_send(int sock, int type, int value, int flags, const void *payload, size_t len,
+	      int fd)
 {
 	union {
 		struct cmsghdr align;
 		char buf[CMSG_SPACE(sizeof(int))];
 	} control;
-	struct link_msg m = { type, value };
-	struct iovec iov = { &m, sizeof(m) };
+	struct link_msg m;
+	struct iovec iov = { &m, HEADER_LEN + len };
 	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1 };
 
+	if (len > sizeof(m.payload))
+		len = sizeof(m.payload);
+	m.type = type;
+	m.value = value;
+	m.flags = flags;
+	m.len = (uint32_t)len;
+	if (len)
+		memcpy(m.payload, payload, len);
+	iov.iov_len = HEADER_LEN + len;
 	if (fd >= 0) {
 		struct cmsghdr *c;
 
@@ -66,14 +82,15 @@ void link_send(int sock, int type, int value, int fd)
 	}
 	/* EPIPE: the other side is gone, which its own loop sees on its own. */
 	if (sys_sendmsg(sock, &msg, MSG_DONTWAIT) < 0 && errno != EPIPE)
-		warn_errno("cannot send a message over the relay's socket");
+		return -1;
+	return 0;
 }
 
-int link_recv(int sock, struct link_msg *m, int *fd)
+int link_recv(int sock, struct link_msg *m, int *fd, pid_t *sender)
 {
 	union {
 		struct cmsghdr align;
-		char buf[CMSG_SPACE(sizeof(int))];
+		char buf[CMSG_SPACE(sizeof(int)) + CMSG_SPACE(sizeof(struct ucred))];
 	} control;
 	struct iovec iov = { m, sizeof(*m) };
 	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1 };
@@ -81,6 +98,7 @@ int link_recv(int sock, struct link_msg *m, int *fd)
 	ssize_t n;
 
 	*fd = -1;
+	*sender = 0;
 	msg.msg_control = control.buf;
 	msg.msg_controllen = sizeof(control.buf);
 	n = sys_recvmsg(sock, &msg, MSG_DONTWAIT);
@@ -88,16 +106,26 @@ int link_recv(int sock, struct link_msg *m, int *fd)
 		return 0;
 	if (n <= 0)
 		return -1;
-	for (c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c))
-		if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS &&
-		    c->cmsg_len == CMSG_LEN(sizeof(int)))
+	for (c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c)) {
+		if (c->cmsg_level != SOL_SOCKET)
+			continue;
+		if (c->cmsg_type == SCM_RIGHTS && c->cmsg_len == CMSG_LEN(sizeof(int))) {
 			memcpy(fd, CMSG_DATA(c), sizeof(int));
-	if (n != (ssize_t)sizeof(*m)) {
+		} else if (c->cmsg_type == SCM_CREDENTIALS &&
+			   c->cmsg_len == CMSG_LEN(sizeof(struct ucred))) {
+			struct ucred cred;
+
+			memcpy(&cred, CMSG_DATA(c), sizeof(cred));
+			*sender = cred.pid;
+		}
+	}
+	if ((size_t)n < HEADER_LEN || m->len != (size_t)n - HEADER_LEN) {
 		/* Not one of ours: ignore it, but never leak an fd it carried. */
 		if (*fd >= 0)
 			close(*fd);
 		*fd = -1;
 		m->type = 0;
+		m->len = 0;
 	}
 	return 1;
 }

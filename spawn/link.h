@@ -1,0 +1,71 @@
+/* The link: a SOCK_SEQPACKET pair between the relay (outside) and PID 1.
+ *
+ * Only the relay holds its end, so the socket closes exactly when the relay
+ * exits, even by SIGKILL, and a relay that died early leaves it closed (no
+ * race to lose): that is how PID 1 learns the relay is gone.
+ *
+ * First the relay sends one byte, the go-ahead: it has written what only it
+ * can write from outside (a user namespace's id maps) and the pid file. PID 1
+ * blocks on it, so it neither mounts /proc as an unmapped user nor starts a
+ * command that could finish before the pid file exists.
+ *
+ * Then small messages, each one packet: see enum link_type. */
+#ifndef NSINIT_LINK_H
+#define NSINIT_LINK_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+/* A connected, close-on-exec socket pair: [0] for the relay, [1] for PID 1.
+ * The relay's end passes credentials, so that LINK_HELLO names the command's
+ * pid as the relay sees it. */
+void link_pair(int fds[2]);
+
+/* Relay: tell PID 1 to go on (ok), or to exit 125 because the set-up failed
+ * (the relay has said why). Dies if the message cannot be sent; PID 1 then
+ * sees the socket close and gives up too. */
+void link_go(int sock, bool ok);
+
+/* PID 1: wait for the relay's go-ahead. Exits 125 if the relay failed (it
+ * has said why) or died before giving it. */
+void link_wait_go(int sock);
+
+enum link_type {
+	LINK_HELLO = 1, /* the command's child, just before execve -> relay: its
+			 * pid in the relay's namespace comes with the packet */
+	LINK_COMMAND,   /* PID 1 -> relay: the command runs; value is its pid
+			 * inside; the packet carries its pidfd, if there is one */
+	LINK_EVENT,     /* PID 1 -> relay: one events line for the relay to write,
+			 * so that one writer keeps the events in order */
+	LINK_SIGNAL,    /* relay -> PID 1: value is a signal (after -r); with
+			 * LINK_DELIVERED it already reached the command; with
+			 * LINK_STOPPING it was a stop request */
+};
+
+enum { LINK_DELIVERED = 1, LINK_STOPPING = 2 };
+
+/* The longest payload: an events line. */
+#define LINK_PAYLOAD_MAX 1024
+
+struct link_msg {
+	int32_t type;
+	int32_t value;
+	int32_t flags;
+	uint32_t len; /* of payload */
+	char payload[LINK_PAYLOAD_MAX];
+};
+
+/* Send a message with len bytes of payload, with fd attached if fd >= 0.
+ * Never blocks. Returns 0 (also when the other side is gone, which its own
+ * loop sees), or -1 with errno (EAGAIN: the socket is full). */
+int link_send(int sock, int type, int value, int flags, const void *payload, size_t len,
+	      int fd);
+
+/* Receive a message without blocking. Returns 1 when one came (*fd is the fd
+ * it carried, or -1; *sender the sender's pid as we see it, or 0), 0 when
+ * none is there, -1 when the other side closed the socket or it failed. */
+int link_recv(int sock, struct link_msg *m, int *fd, pid_t *sender);
+
+#endif
