@@ -286,3 +286,42 @@ Test(stop, pid1_is_never_seen_privileged)
 		hs_cleanup(&p);
 	}
 }
+
+/* tini's way in every role: the command leads a process group that holds
+ * nothing of nsinit's, so a terminal's signals to that group never reach
+ * PID 1 or the relay. */
+Test(stop, the_command_leads_a_group_of_its_own)
+{
+	static const char script[] =
+		"for p in /proc/[0-9]*; do "
+		"set -- $(cut -d' ' -f1,5 $p/stat 2>/dev/null); "
+		"[ \"$2\" = \"$$\" ] && echo \"member $1\"; done; echo \"self $$\"";
+	static const char *const unshare[] = { "unshare", "--pid", "--fork", "--mount-proc",
+					       "--kill-child", NULL };
+	const struct {
+		const char *const *prefix;
+		const char *opt;
+	} roles[] = { { NULL, "-v" }, { unshare, "-v" }, { NULL, "-s" } };
+
+	for (size_t i = 0; i < sizeof(roles) / sizeof(roles[0]); i++) {
+		struct hs_proc p;
+		hs_run(&p, &(struct hs_opts){.prefix = roles[i].prefix},
+		       HS_ARGV(roles[i].opt, "--", "sh", "-c", script), hs_ms(10000));
+		cr_assert_eq(hs_code(&p), 0, "`%s`: %s\n%s", p.argv_str, hs_status_str(&p), S(p.err));
+		long self = 0;
+		const char *l = strstr(S(p.out), "self ");
+		cr_assert(l && sscanf(l, "self %ld", &self) == 1, "stdout:\n%s", S(p.out));
+		/* Members: the shell itself, and the cut of the last round. */
+		char want[64];
+		snprintf(want, sizeof want, "member %ld\n", self);
+		cr_expect(strstr(S(p.out), want), "`%s`: the command does not lead its group:\n%s",
+			  p.argv_str, S(p.out));
+		for (const char *m = strstr(S(p.out), "member "); m; m = strstr(m + 1, "member ")) {
+			long pid = strtol(m + 7, NULL, 10);
+			cr_expect(pid >= self, "`%s`: process %ld (older than the command, so "
+					      "nsinit's) is in the command's group:\n%s",
+				  p.argv_str, pid, S(p.out));
+		}
+		hs_cleanup(&p);
+	}
+}

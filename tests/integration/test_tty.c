@@ -43,3 +43,18 @@ Test(tty, stopped_job_and_fg)
 {
 	scenario("stopped-job");
 }
+
+Test(tty, bash_job_control_as_pid1_in_place)
+{
+	scenario("bash-job-control-init");
+}
+
+Test(tty, new_session_keys_reach_the_command)
+{
+	scenario("new-session-keys");
+}
+
+Test(tty, new_session_hangup_reaches_the_command)
+{
+	scenario("new-session-hangup");
+}

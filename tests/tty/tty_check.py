@@ -167,8 +167,57 @@ def scenario_stopped_job(nsinit):
     term.expect(r"back-at-2", "the shell owning the terminal again")
 
 
+def scenario_bash_job_control_init(nsinit):
+    """nsinit as PID 1 in place (a container's init, here under unshare):
+    the command leads its own group with the terminal, so bash's job control
+    works and Ctrl-Z stops a job."""
+    scenario_bash_job_control(f"unshare --pid --fork --mount-proc {nsinit}")
+
+
+def own_session_key(nsinit, opts, env, key, code):
+    """With a session of its own the command is not in the terminal's
+    foreground group, nsinit is: a key's signal reaches the command through
+    nsinit, once."""
+    term.send(f"{env} {nsinit} {opts} -- sleep 100; echo rc=$?\n")
+    term.expect(r"sleep 100; echo rc=\$\?\r\n", "the command line echoed")
+    # The relay reports the command through -v once it runs.
+    term.expect(r"signals go to it directly", "the command running")
+    term.send(key)
+    term.expect(rf"rc={code}", f"the key {key!r} ending the command")
+    prompt("the prompt after the command ended")
+
+
+def scenario_new_session_keys(nsinit):
+    """--new-session and DUMB_INIT_SETSID=1: Ctrl-C and Ctrl-\\ reach the command."""
+    own_session_key(nsinit, "-v --new-session", "", "\x03", 130)
+    own_session_key(nsinit, "-v --new-session", "", "\x1c", 131)
+    own_session_key(nsinit, "-v", "DUMB_INIT_SETSID=1", "\x03", 130)
+
+
+def scenario_new_session_hangup(nsinit):
+    """--new-session: losing the terminal sends the command SIGHUP."""
+    mark = os.path.join(os.environ.get("TMPDIR", "/tmp"), f"nsinit-hup-{os.getpid()}")
+    if os.path.exists(mark):
+        os.unlink(mark)
+    term.send(f"exec {nsinit} -v --new-session -- sh -c "
+              f"'trap \"echo hup > {mark}; exit 0\" HUP; echo ready; "
+              f"while :; do sleep 1 & wait $!; done'\n")
+    term.expect(r"signals go to it directly", "the command running")
+    os.close(term.fd)
+    end = time.monotonic() + DEADLINE
+    while not os.path.exists(mark):
+        if time.monotonic() > end:
+            fail("the command never got SIGHUP when the terminal went away")
+        select.select([], [], [], 0.02)  # polling a file with a deadline
+    os.unlink(mark)
+    term.fd = os.open("/dev/null", os.O_RDONLY)
+
+
 SCENARIOS = {
     "bash-job-control": scenario_bash_job_control,
+    "bash-job-control-init": scenario_bash_job_control_init,
+    "new-session-keys": scenario_new_session_keys,
+    "new-session-hangup": scenario_new_session_hangup,
     "ctrl-c-once": scenario_ctrl_c_once,
     "stopped-job": scenario_stopped_job,
 }
