@@ -1,0 +1,121 @@
+/*
+ * Starting the command: a step that fails before execve is nsinit's failure
+ * (125), whatever -e says, and no command_started event is written for a
+ * command that never ran; a command that does run is reported started
+ * before it is reported exited, every time.
+ */
+#define _GNU_SOURCE
+#include "harness.h"
+
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+TestSuite(start, .fini = hs_fini, .timeout = HS_SUITE_TIMEOUT);
+
+#define S(b) ((b).data ? (b).data : "")
+
+/* The "event" names of an events file, space-separated, into buf. */
+static void event_names(const char *text, char *buf, size_t len)
+{
+	size_t n = 0;
+
+	buf[0] = '\0';
+	for (const char *s = text; (s = strstr(s, "{\"event\":\"")) != NULL;) {
+		s += 10;
+		size_t k = strcspn(s, "\"");
+		n += (size_t)snprintf(buf + n, len - n, "%s%.*s", n ? " " : "", (int)k, s);
+		if (n >= len)
+			break;
+	}
+}
+
+static char *temp_events(char *path, char *arg, size_t arg_len)
+{
+	int fd = mkstemp(path);
+	cr_assert(fd >= 0);
+	close(fd);
+	snprintf(arg, arg_len, "--events=%s", path);
+	return arg;
+}
+
+/* Issue: in 1 of 8 runs command_started came after command_exited, with a
+ * host_pid of -1. One writer now: the order is the order things happened. */
+Test(start, events_are_in_order_every_time)
+{
+	int runs = hs_wrapped() ? 20 : 1000;
+	char path[] = "/tmp/nsinit-order-XXXXXX", arg[64], names[256];
+
+	temp_events(path, arg, sizeof(arg));
+	for (int i = 0; i < runs; i++) {
+		struct hs_proc p;
+		cr_assert(truncate(path, 0) == 0);
+		hs_run(&p, NULL, HS_ARGV(arg, "--", "true"), hs_ms(10000));
+		cr_assert_eq(hs_code(&p), 0, "run %d: %s\n%s", i, hs_status_str(&p), S(p.err));
+		hs_cleanup(&p);
+		char *text = hs_slurp(path);
+		cr_assert(text, "run %d: no events file", i);
+		event_names(text, names, sizeof(names));
+		cr_assert_str_eq(names, "namespace command_started command_exited shutdown exit",
+				 "run %d: events out of order:\n%s", i, text);
+		const char *hp = strstr(text, "\"host_pid\":");
+		cr_assert(hp && atol(hp + 11) > 0, "run %d: no host_pid:\n%s", i, text);
+		free(text);
+	}
+	unlink(path);
+}
+
+/* Issue: a failed capability drop was reported as the command's 125, which
+ * -e 125 then turned into success. */
+Test(start, a_failure_before_exec_is_125_whatever_e_says)
+{
+	char path[] = "/tmp/nsinit-prexec-XXXXXX", arg[64], names[256];
+	struct hs_opts o = {.prefix = HS_ARGV("setpriv", "--reuid=65534", "--regid=65534",
+					      "--clear-groups")};
+	struct hs_proc p;
+
+	temp_events(path, arg, sizeof(arg));
+	cr_assert(chmod(path, 0666) == 0);
+	hs_run(&p, &o, HS_ARGV("-e", "125", "-e", "0", arg, "--no-namespace", "--cap-drop=net_raw",
+			       "--", "true"),
+	       hs_ms(10000));
+	cr_expect_eq(hs_code(&p), 125, "%s\nstderr:\n%s", hs_status_str(&p), S(p.err));
+	cr_expect_eq(hs_count_lines(S(p.err)), 1, "not one line:\n%s", S(p.err));
+	cr_expect(strstr(S(p.err), "nsinit: cannot drop capabilities from the command's bounding "
+				   "set: nsinit does not hold CAP_SETPCAP"),
+		  "stderr:\n%s", S(p.err));
+	hs_cleanup(&p);
+	char *text = hs_slurp(path);
+	cr_assert(text);
+	event_names(text, names, sizeof(names));
+	cr_expect(!strstr(names, "command_started"), "a command that never ran was started:\n%s",
+		  text);
+	free(text);
+	unlink(path);
+}
+
+/* A script found on PATH whose interpreter is missing says so, as for
+ * ./script. */
+Test(start, a_missing_interpreter_on_path_is_named)
+{
+	char dir[] = "/tmp/nsinit-interp-XXXXXX", path[128], env[160];
+	struct hs_proc p;
+
+	cr_assert(mkdtemp(dir));
+	snprintf(path, sizeof path, "%s/job", dir);
+	FILE *f = fopen(path, "w");
+	cr_assert(f);
+	fputs("#!/nonexistent/interpreter\n", f);
+	fclose(f);
+	cr_assert(chmod(path, 0755) == 0);
+	snprintf(env, sizeof env, "PATH=%s:/usr/bin:/bin", dir);
+	hs_run(&p, &(struct hs_opts){.env = HS_ARGV(env)}, HS_ARGV("--", "job"), hs_ms(10000));
+	cr_expect_eq(hs_code(&p), 127, "%s", hs_status_str(&p));
+	cr_expect_str_eq(S(p.err), "nsinit: cannot run 'job': its #! interpreter was not found\n");
+	hs_cleanup(&p);
+	unlink(path);
+	rmdir(dir);
+}
