@@ -58,6 +58,47 @@ void pid1_stop_requested(struct pid1 *p, int sig)
 	p->stop_spread = !p->command;
 }
 
+void forward_stop(struct pid1 *p, int sig)
+{
+	char name[SIGNAME_MAX];
+
+	signame_format(sig, name, sizeof(name));
+	/* --stop-delay: the first stop waits (a load balancer stops sending
+	 * traffic meanwhile); a second one means the caller will not wait, and
+	 * passes on at once, in place of the first. */
+	if (p->opts->stop_delay_us && p->command && !p->held_sig) {
+		p->held_sig = sig;
+		p->held_until_us = clock_now_us() + p->opts->stop_delay_us;
+		note("holding %s for --stop-delay", name);
+		if (events_fd() >= 0) {
+			struct event e;
+
+			event_begin(&e, "stop_held");
+			event_str(&e, "signal", name);
+			event_int(&e, "ms", (long long)(p->opts->stop_delay_us / 1000));
+			event_end(&e);
+		}
+		return;
+	}
+	if (p->held_sig) {
+		note("a second stop signal: passing %s on now", name);
+		p->held_sig = 0;
+	}
+	pid1_stop_requested(p, sig);
+	forward_send(p, sig);
+}
+
+void forward_held(struct pid1 *p)
+{
+	int sig = p->held_sig;
+
+	if (!sig || clock_now_us() < p->held_until_us)
+		return;
+	p->held_sig = 0;
+	pid1_stop_requested(p, sig);
+	forward_send(p, sig);
+}
+
 void forward_send(struct pid1 *p, int sig)
 {
 	char name[SIGNAME_MAX];
@@ -96,6 +137,7 @@ void forward_signal(struct pid1 *p, const struct signalfd_siginfo *si)
 		break;
 	}
 	if (d.stop)
-		pid1_stop_requested(p, d.sig);
-	forward_send(p, d.sig);
+		forward_stop(p, d.sig);
+	else
+		forward_send(p, d.sig);
 }

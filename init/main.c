@@ -37,6 +37,7 @@ static int run_in_new_namespace(const struct options *opts, const sigset_t *orig
 	struct relay_request rq = {
 		.rules = &opts->rules,
 		.to_group = opts->target == TARGET_GROUP,
+		.hold_stops = opts->stop_delay_us > 0,
 		.tty_foreground = opts->tty_foreground,
 		.needs_go = namespace_needs_go(opts, flags),
 		.user_ns = flags & CLONE_NEWUSER,

@@ -20,7 +20,7 @@
 
 enum opt_id {
 	OPT_HELP, OPT_VERSION, OPT_LICENSE, OPT_VERBOSE, OPT_WARN_REAPED,
-	OPT_KILL_CHILD, OPT_GRACE, OPT_STOP_TIMEOUT, OPT_WAIT_ALL, OPT_NAMESPACE, OPT_NO_NAMESPACE, OPT_SUBREAPER,
+	OPT_KILL_CHILD, OPT_GRACE, OPT_STOP_TIMEOUT, OPT_STOP_DELAY, OPT_TIMEOUT, OPT_WAIT_ALL, OPT_NAMESPACE, OPT_NO_NAMESPACE, OPT_SUBREAPER,
 	OPT_USER, OPT_MAP_ROOT, OPT_MAP_CURRENT, OPT_UTS, OPT_IPC, OPT_NET, OPT_CGROUP, OPT_TIME,
 	OPT_PID_FILE,
 	OPT_CAP_DROP, OPT_CAP_KEEP, OPT_NO_NEW_PRIVS, OPT_NEW_SESSION,
@@ -47,6 +47,8 @@ static const struct opt_def defs[] = {
 	{ "kill-child", 0, ARG_OPTIONAL, OPT_KILL_CHILD },
 	{ "grace", 0, ARG_REQUIRED, OPT_GRACE },
 	{ "stop-timeout", 0, ARG_REQUIRED, OPT_STOP_TIMEOUT },
+	{ "stop-delay", 0, ARG_REQUIRED, OPT_STOP_DELAY },
+	{ "timeout", 0, ARG_REQUIRED, OPT_TIMEOUT },
 	{ "wait-all", 0, ARG_NONE, OPT_WAIT_ALL },
 	{ "namespace", 0, ARG_NONE, OPT_NAMESPACE },
 	{ "no-namespace", 0, ARG_NONE, OPT_NO_NAMESPACE },
@@ -89,6 +91,10 @@ const char options_usage[] =
 	"  --stop-timeout=DURATION  after a stop signal (TERM, INT, QUIT), give COMMAND\n"
 	"                         this long to exit, then kill-child everything (default:\n"
 	"                         no limit; the caller's own stop timeout rules)\n"
+	"  --stop-delay=DURATION  hold a stop signal this long before passing it on\n"
+	"                         (a second stop signal passes on at once)\n"
+	"  --timeout=DURATION     stop COMMAND after this long (the stop signal, then\n"
+	"                         after --grace the kill-child signal); exit 124\n"
 	"  --wait-all             stay until every process has exited, not just COMMAND\n"
 	"  -v, --verbose          log what PID 1 does, one line per event\n"
 	"  -w, --warn-reaped      warn about every orphan reaped\n"
@@ -264,6 +270,16 @@ static enum parse_result apply(struct parser *p, const struct opt_def *d, const 
 	case OPT_STOP_TIMEOUT:
 		if (duration_parse(value, &o->stop_timeout_us) < 0 || o->stop_timeout_us == 0)
 			return fail(p, "bad duration '%s' for --stop-timeout: use e.g. 30s or 2m "
+				       "(more than 0)", value);
+		break;
+	case OPT_STOP_DELAY:
+		if (duration_parse(value, &o->stop_delay_us) < 0)
+			return fail(p, "bad duration '%s' for --stop-delay: use e.g. 5s or 500ms",
+				    value);
+		break;
+	case OPT_TIMEOUT:
+		if (duration_parse(value, &o->timeout_us) < 0 || o->timeout_us == 0)
+			return fail(p, "bad duration '%s' for --timeout: use e.g. 30s, 10m or 2h "
 				       "(more than 0)", value);
 		break;
 	case OPT_WAIT_ALL:

@@ -26,6 +26,8 @@ struct options {
 	int kill_signal;   /* --kill-child: sent to what is left when the command exits */
 	uint64_t grace_us; /* --grace: wait after a kill_signal other than SIGKILL */
 	uint64_t stop_timeout_us; /* --stop-timeout: bound on a stop, or 0 (none) */
+	uint64_t stop_delay_us;   /* --stop-delay: hold a stop signal this long */
+	uint64_t timeout_us;      /* --timeout: the command's time limit, or 0 */
 	bool wait_all;     /* --wait-all: stay until every process has exited */
 	int verbosity;     /* -v count (or TINI_VERBOSITY) */
 	bool warn_reaped;  /* -w: warn about every orphan reaped */

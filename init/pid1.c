@@ -6,8 +6,10 @@
 #include "caps.h"
 #include "clock.h"
 #include "command.h"
+#include "daemons.h"
 #include "events.h"
 #include "exitcode.h"
+#include "jobstats.h"
 #include "link.h"
 #include "msg.h"
 #include "signals.h"
@@ -55,6 +57,27 @@ static uint64_t stop_deadline(const struct pid1 *p)
 	return p->stop_us && p->opts->stop_timeout_us ? p->stop_us + p->opts->stop_timeout_us : 0;
 }
 
+/* --timeout: when it runs out, and once it has, when the command's grace
+ * after the stop signal ends. */
+static uint64_t timeout_deadline(const struct pid1 *p)
+{
+	if (!p->timeout_at_us || p->command_done)
+		return 0;
+	return p->timed_out ? p->timeout_at_us + p->opts->grace_us : p->timeout_at_us;
+}
+
+/* --timeout ran out: the command gets the stop signal (TERM, or what -r
+ * makes of it), and the kill-child signal follows after --grace. */
+static void time_out(struct pid1 *p)
+{
+	int sig = p->opts->rules.rewrite[SIGTERM];
+
+	p->timed_out = true;
+	note("--timeout ran out; stopping the command");
+	if (sig)
+		forward_send(p, sig);
+}
+
 /* Move the shutdown on after every wakeup. A stop signal goes to the
  * command; what is left gets the kill-child signal once the command has
  * exited (or --stop-timeout after the stop has passed). With --wait-all,
@@ -63,14 +86,23 @@ static uint64_t stop_deadline(const struct pid1 *p)
  * Returns true when done. */
 static bool advance(struct pid1 *p, bool none_left)
 {
-	uint64_t deadline = stop_deadline(p);
-	bool overdue = deadline && clock_now_us() >= deadline;
+	uint64_t now = clock_now_us(), deadline = stop_deadline(p), limit = timeout_deadline(p);
+	bool overdue = deadline && now >= deadline;
 
 	if (p->sd.begun) {
 		shutdown_check_deadline(p);
 		return none_left;
 	}
-	if (p->command_done && p->opts->wait_all) {
+	forward_held(p);
+	if (limit && now >= limit) {
+		if (!p->timed_out)
+			time_out(p);
+		else
+			shutdown_begin(p, REASON_TIMEOUT);
+	}
+	if (p->sd.begun)
+		return none_left;
+	if (p->command_done && p->opts->wait_all && !p->timed_out) {
 		if (none_left)
 			return true;
 		if (p->stop_us && !p->stop_spread) {
@@ -81,22 +113,31 @@ static bool advance(struct pid1 *p, bool none_left)
 			shutdown_begin(p, REASON_WAIT_ALL_TIMEOUT);
 		return false;
 	}
+	if (p->command_done && !p->timed_out && !p->stop_us && p->owns_namespace && !none_left)
+		daemons_warn();
 	if (p->command_done)
-		shutdown_begin(p, REASON_COMMAND_EXITED);
+		shutdown_begin(p, p->timed_out ? REASON_TIMEOUT : REASON_COMMAND_EXITED);
 	else if (overdue)
 		shutdown_begin(p, REASON_STOP_TIMEOUT);
 	return p->sd.begun && none_left;
 }
 
-/* How long poll may sleep: until the shutdown's or the stop's deadline, or
- * for ever when idle. */
+/* The earlier of two deadlines, 0 being none. */
+static uint64_t earliest(uint64_t a, uint64_t b)
+{
+	return !a ? b : !b ? a : a < b ? a : b;
+}
+
+/* How long poll may sleep: until the next deadline, or for ever when idle. */
 static int poll_timeout(const struct pid1 *p)
 {
-	uint64_t deadline = stop_deadline(p);
+	uint64_t next;
 
-	if (p->sd.begun || !deadline)
+	if (p->sd.begun)
 		return shutdown_poll_timeout(p);
-	return clock_poll_ms(deadline);
+	next = earliest(earliest(stop_deadline(p), timeout_deadline(p)),
+			p->held_sig ? p->held_until_us : 0);
+	return next ? clock_poll_ms(next) : -1;
 }
 
 /* Read what the relay says. Returns false once it is gone: only the relay
@@ -112,9 +153,13 @@ static bool relay_message(struct pid1 *p)
 			close(fd);
 		if (m.type != LINK_SIGNAL)
 			continue;
-		if (m.flags & LINK_STOPPING)
-			pid1_stop_requested(p, m.value);
-		if (!(m.flags & LINK_DELIVERED) && m.value > 0 && m.value < NSIG)
+		if (m.value <= 0 || m.value >= NSIG)
+			continue;
+		if (m.flags & LINK_DELIVERED)
+			pid1_stop_requested(p, m.value); /* only a stop is told */
+		else if (m.flags & LINK_STOPPING)
+			forward_stop(p, m.value);
+		else
 			forward_send(p, m.value);
 	}
 	return got == 0;
@@ -220,6 +265,9 @@ int pid1_run(const struct options *opts, const sigset_t *original_mask, int rela
 		event_one_int("command_started", "pid", p.command);
 	}
 	p.command_group = p.command;
+	p.start_us = clock_now_us();
+	if (opts->timeout_us)
+		p.timeout_at_us = p.start_us + opts->timeout_us;
 	if (chdir("/") < 0)
 		warn_errno("cannot change directory to /");
 	/* Ours: the signalfd, the relay's socket and the events channel. */
@@ -233,7 +281,16 @@ int pid1_run(const struct options *opts, const sigset_t *original_mask, int rela
 	/* tini -e: a code the user declared a success (e.g. 143 for a JVM). */
 	if (options_zero_exit(opts, code))
 		code = 0;
-	if (relay_sock < 0)
-		event_one_int("exit", "code", code);
+	/* timeout(1)'s code, whatever the stopped command exited with. */
+	if (p.timed_out)
+		code = EXIT_TIMED_OUT;
+	if (relay_sock < 0) {
+		struct job_stats stats;
+
+		job_stats_collect(&stats, p.start_us, p.reaped);
+		job_stats_report(code, &stats);
+	} else if (link_send(relay_sock, LINK_REAPED, (int)p.reaped, 0, NULL, 0, -1) < 0) {
+		warn_errno("cannot tell the relay how many processes were reaped");
+	}
 	return code;
 }

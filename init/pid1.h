@@ -30,6 +30,12 @@ struct pid1 {
 	int stop_sig;        /* what it was forwarded as */
 	bool stop_spread;    /* --wait-all: it went on to what the command left */
 	bool relay_stopped;  /* we stopped the relay's process group (job control) */
+	int held_sig;        /* --stop-delay: a stop signal held back, or 0 */
+	uint64_t held_until_us;
+	uint64_t start_us;   /* when the command started */
+	uint64_t timeout_at_us; /* --timeout: when it runs out, or 0 */
+	bool timed_out;      /*   it did: the stop signal went to the command */
+	unsigned reaped;     /* every child reaped but the command */
 	pid_t self;          /* our pid, asked once: musl does not cache it */
 	int relay_sock;      /* the socket to the relay, or -1 */
 	struct shutdown sd;
@@ -52,6 +58,10 @@ void forward_signal(struct pid1 *p, const struct signalfd_siginfo *si);
 void forward_send(struct pid1 *p, int sig);
 /* A stop signal was forwarded as sig: note when, for --stop-timeout. */
 void pid1_stop_requested(struct pid1 *p, int sig);
+/* A stop signal came: forward it as sig, or hold it for --stop-delay. */
+void forward_stop(struct pid1 *p, int sig);
+/* Forward the held stop signal once --stop-delay has passed. */
+void forward_held(struct pid1 *p);
 
 /* reap.c: the command stopped or went on (job control). */
 void pid1_command_stopped(struct pid1 *p);
@@ -64,6 +74,7 @@ enum shutdown_reason {
 	REASON_RELAY_GONE,
 	REASON_STOP_TIMEOUT,     /* the command outlived --stop-timeout after a stop */
 	REASON_WAIT_ALL_TIMEOUT, /* --wait-all: what was left outlived --stop-timeout */
+	REASON_TIMEOUT,          /* --timeout ran out */
 };
 
 /* shutdown.c: send sig to every process left: kill(-1) as PID 1 of a PID

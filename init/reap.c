@@ -112,6 +112,7 @@ bool reap_all(struct pid1 *p)
 				pid1_command_continued(p);
 			continue;
 		}
+		p->reaped++;
 		if (pid == p->command) {
 			/* A stopped command killed: its job must not stay stopped. */
 			pid1_command_continued(p);

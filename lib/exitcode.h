@@ -8,6 +8,7 @@
 #ifndef NSINIT_EXITCODE_H
 #define NSINIT_EXITCODE_H
 
+#define EXIT_TIMED_OUT 124 /* --timeout ran out, as timeout(1) exits */
 #define EXIT_NSINIT_FAILED 125
 #define EXIT_CANNOT_EXECUTE 126
 #define EXIT_NOT_FOUND 127

@@ -39,6 +39,7 @@ enum link_type {
 			 * inside; the packet carries its pidfd, if there is one */
 	LINK_EVENT,     /* PID 1 -> relay: one events line for the relay to write,
 			 * so that one writer keeps the events in order */
+	LINK_REAPED,    /* PID 1 -> relay, last: value is how many it reaped */
 	LINK_SIGNAL,    /* relay -> PID 1: value is a signal (after -r); with
 			 * LINK_DELIVERED it already reached the command; with
 			 * LINK_STOPPING it was a stop request */

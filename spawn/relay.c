@@ -7,9 +7,11 @@
  * group (-g), signals go to PID 1 over the link. */
 #include "relay.h"
 
+#include "clock.h"
 #include "events.h"
 #include "exitcode.h"
 #include "fmt.h"
+#include "jobstats.h"
 #include "link.h"
 #include "msg.h"
 #include "pidfile.h"
@@ -42,6 +44,7 @@ struct relay {
 	int command_fd;     /* pidfd of the command, or -1 */
 	pid_t command_pid;  /* the command's pid inside the namespace, or 0 */
 	pid_t command_host; /* its pid (and process group) as we see it, or 0 */
+	unsigned reaped;    /* what PID 1 reaped, as it said last */
 };
 
 /* Send sig to the command through its pidfd; false if that is not possible. */
@@ -100,7 +103,7 @@ static void forward(struct relay *r, const struct signalfd_siginfo *si)
 		terminal_give_to(r->command_host, r->rq->tty_foreground);
 	/* The pidfd reaches the command alone: a process group (-g) is PID 1's
 	 * to signal. PID 1 still hears of a stop (for --stop-timeout). */
-	if (!r->rq->to_group && send_direct(r, d.sig, name)) {
+	if (!r->rq->to_group && !(d.stop && r->rq->hold_stops) && send_direct(r, d.sig, name)) {
 		if (d.stop && r->link_open)
 			(void)link_send(r->sock, LINK_SIGNAL, d.sig, LINK_DELIVERED | LINK_STOPPING,
 					NULL, 0, -1);
@@ -173,6 +176,8 @@ static bool take_messages(struct relay *r)
 			r->command_host = sender;
 		else if (m.type == LINK_EVENT)
 			events_write_line(m.payload, m.len);
+		else if (m.type == LINK_REAPED && m.value >= 0)
+			r->reaped = (unsigned)m.value;
 	}
 	return got == 0;
 }
@@ -289,6 +294,8 @@ int relay_run(const struct relay_request *rq, pid_t pid1, int sock)
 	struct relay r = { .rq = rq, .sock = sock, .link_open = true, .self = getpid(),
 			   .pid1_changed = true, .pid1 = pid1, .command_fd = -1 };
 	struct pidfile pf = { .written = false };
+	uint64_t start_us = clock_now_us();
+	struct job_stats stats;
 	bool blocking = false;
 	int code = EXIT_NSINIT_FAILED, sigfd;
 
@@ -318,6 +325,8 @@ int relay_run(const struct relay_request *rq, pid_t pid1, int sock)
 		(void)take_messages(&r);
 	pidfile_remove(&pf);
 	terminal_take_back(r.command_host, rq->tty_foreground);
-	event_one_int("exit", "code", code);
+	/* PID 1 is reaped: its RUSAGE_CHILDREN, the whole tree's, is ours now. */
+	job_stats_collect(&stats, start_us, r.reaped);
+	job_stats_report(code, &stats);
 	return code;
 }

@@ -11,6 +11,7 @@
 struct relay_request {
 	const struct sig_rules *rules; /* -r, applied on the way */
 	bool to_group;                 /* -g: PID 1 signals the command's group */
+	bool hold_stops;               /* --stop-delay: PID 1 holds stop signals */
 	bool tty_foreground;           /* we started in the terminal's foreground */
 	bool needs_go;                 /* PID 1 waits for the go-ahead (link.h) */
 	bool user_ns;                  /* write a user namespace's id maps first */

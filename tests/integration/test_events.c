@@ -83,7 +83,7 @@ Test(events, init_role_reports_start_and_exit)
 	text = hs_slurp(path);
 	cr_assert(text, "no events file");
 	cr_expect(strstr(text, "{\"event\":\"command_started\""), "%s", text);
-	cr_expect(strstr(text, "\"event\":\"exit\"") && strstr(text, "\"code\":4}"), "%s", text);
+	cr_expect(strstr(text, "\"event\":\"exit\"") && strstr(text, "\"code\":4,"), "%s", text);
 	cr_expect_null(strstr(text, "\"event\":\"namespace\""), "no namespace made:\n%s", text);
 	free(text);
 	hs_cleanup(&p);

@@ -202,7 +202,10 @@ def scenario_new_session_hangup(nsinit):
     term.send(f"exec {nsinit} -v --new-session -- sh -c "
               f"'trap \"echo hup > {mark}; exit 0\" HUP; echo ready; "
               f"while :; do sleep 1 & wait $!; done'\n")
-    term.expect(r"signals go to it directly", "the command running")
+    # Its trap is set once it says ready; the relay has its pidfd once it
+    # says so; either may come first.
+    term.expect(r"(\nready\r[\s\S]*signals go to it directly|"
+                r"signals go to it directly[\s\S]*\nready\r)", "the command running")
     os.close(term.fd)
     end = time.monotonic() + DEADLINE
     while not os.path.exists(mark):

@@ -1,0 +1,71 @@
+/* A daemon is a session leader: setsid() is how a process detaches from its
+ * parent's terminal and job. In our own PID namespace, /proc lists exactly
+ * what is left, so one pass over it finds them. */
+#include "daemons.h"
+
+#include "fmt.h"
+#include "msg.h"
+#include "sys.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* Is pid a session leader? Its name goes into name. */
+static bool leads_a_session(long pid, char *name, size_t len)
+{
+	char path[40], buf[512], *open, *close_paren, *end;
+	ssize_t n;
+	int fd;
+
+	fmt(path, sizeof(path), "/proc/%ld/stat", pid);
+	fd = sys_open(path, O_RDONLY);
+	if (fd < 0)
+		return false;
+	n = sys_read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return false;
+	buf[n] = '\0';
+	/* "PID (NAME) STATE PPID PGRP SESSION ...": NAME may hold ") ". */
+	open = strchr(buf, '(');
+	close_paren = strrchr(buf, ')');
+	if (!open || !close_paren || close_paren < open)
+		return false;
+	fmt(name, len, "%.*s", (int)(close_paren - open - 1), open + 1);
+	end = close_paren + 1;
+	for (int field = 0; field < 3 && end; field++) /* state, ppid, pgrp */
+		end = strchr(end + 1, ' ');
+	return end && strtol(end + 1, NULL, 10) == pid;
+}
+
+void daemons_warn(void)
+{
+	DIR *d = opendir("/proc");
+	struct dirent *ent;
+	char first[64] = "", name[64];
+	long first_pid = 0;
+	unsigned n = 0;
+
+	if (!d)
+		return;
+	while ((ent = readdir(d)) != NULL) {
+		long pid = strtol(ent->d_name, NULL, 10);
+
+		if (pid <= 1 || !leads_a_session(pid, name, sizeof(name)))
+			continue;
+		if (!n++) {
+			fmt(first, sizeof(first), "%s", name);
+			first_pid = pid;
+		}
+	}
+	closedir(d);
+	if (n)
+		warn("the command exited and left %u daemon%s (%s, pid %ld%s) in a session of "
+		     "%s own; stopping %s with the rest: pass --wait-all to wait for %s",
+		     n, n == 1 ? "" : "s", first, first_pid, n > 1 ? ", ..." : "",
+		     n == 1 ? "its" : "their", n == 1 ? "it" : "them", n == 1 ? "it" : "them");
+}

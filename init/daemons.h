@@ -1,0 +1,10 @@
+/* Daemons the command leaves behind: said out loud before they are killed. */
+#ifndef NSINIT_DAEMONS_H
+#define NSINIT_DAEMONS_H
+
+/* As PID 1 of our own namespace, once the command has exited on its own: if
+ * what is left includes processes that started a session of their own
+ * (daemons, such as cron), say so in one line that points to --wait-all. */
+void daemons_warn(void);
+
+#endif
