@@ -155,6 +155,7 @@ static bool relay_message(struct pid1 *p)
 			continue;
 		if (m.value <= 0 || m.value >= NSIG)
 			continue;
+		/* See via_pid1(). */
 		if (m.flags & LINK_DELIVERED)
 			pid1_stop_requested(p, m.value); /* only a stop is told */
 		else if (m.flags & LINK_STOPPING)

@@ -40,9 +40,11 @@ enum link_type {
 	LINK_EVENT,     /* PID 1 -> relay: one events line for the relay to write,
 			 * so that one writer keeps the events in order */
 	LINK_REAPED,    /* PID 1 -> relay, last: value is how many it reaped */
-	LINK_SIGNAL,    /* relay -> PID 1: value is a signal (after -r); with
-			 * LINK_DELIVERED it already reached the command; with
-			 * LINK_STOPPING it was a stop request */
+	LINK_FALLBACK,  /* PID 1 -> relay, before it exits 125: no fresh /proc can
+			 * be had; the payload says why; run without a namespace */
+	LINK_SIGNAL,    /* relay -> PID 1: value is a signal (after -r) to send,
+			 * SIGCONT or a terminal's; with LINK_DELIVERED and
+			 * LINK_STOPPING, a stop that already reached the command */
 };
 
 enum { LINK_DELIVERED = 1, LINK_STOPPING = 2 };

@@ -4,6 +4,7 @@
 #include "namespace.h"
 
 #include "caps.h"
+#include "fmt.h"
 #include "msg.h"
 #include "sys.h"
 
@@ -39,11 +40,11 @@ static const struct kind kinds[] = {
 
 #define NKINDS (sizeof(kinds) / sizeof(kinds[0]))
 
-unsigned long namespace_flags(const struct options *opts)
+unsigned long namespace_flags(unsigned long extra, bool user)
 {
-	unsigned long flags = ALWAYS | opts->extra_ns;
+	unsigned long flags = ALWAYS | extra;
 
-	if (opts->user_ns || !caps_may_create_namespaces())
+	if (user || !caps_may_create_namespaces())
 		flags |= CLONE_NEWUSER;
 	return flags;
 }
@@ -99,34 +100,37 @@ const char *namespace_userns_policy(char *buf, size_t len)
 /* EPERM or EACCES. An unprivileged user needs the user namespace, and that
  * is what a sysctl, AppArmor, seccomp or a chroot refuses; the namespaces it
  * owns follow from it. */
-static noreturn void refused(int err, unsigned long flags)
+static void refused(int err, unsigned long flags, char *buf, size_t len)
 {
 	bool user = flags & CLONE_NEWUSER;
 	char policy[256];
 	const char *why;
 
-	if (caps_may_create_namespaces())
-		die("cannot create %s: %s, although nsinit holds CAP_SYS_ADMIN: seccomp, a "
-		    "security module or a chroot forbids it; allow it, or %s",
+	if (caps_may_create_namespaces()) {
+		fmt(buf, len, "cannot create %s: %s, although nsinit holds CAP_SYS_ADMIN: seccomp, "
+			      "a security module or a chroot forbids it; allow it, or %s",
 		    user ? "a user namespace" : "the namespaces", strerror(err),
 		    user ? "drop --user" : "pass --no-namespace");
+		return;
+	}
 	why = namespace_userns_policy(policy, sizeof(policy));
-	die("cannot create a user namespace: %s: %s", strerror(err),
+	fmt(buf, len, "cannot create a user namespace: %s: %s", strerror(err),
 	    why ? why
 		: "without CAP_SYS_ADMIN nsinit needs one, but seccomp, a security module or a "
 		  "chroot forbids it; run it as root, or pass -s (--no-namespace) "
-		    "to act as init without one");
+		  "to act as init without one");
 }
 
 /* ENOSPC or EUSERS: a /proc/sys/user/max_*_namespaces limit of this user
  * namespace (or of one enclosing it) was reached, or the nesting limit. A
  * limit of 0 is the usual culprit (a switch, not a count), so it is named
  * alone; otherwise every limit that applies is listed. */
-static noreturn void limit_reached(int err, unsigned long flags)
+static void limit_reached(int err, unsigned long flags, char *buf, size_t len)
 {
 	char path[64], value[32], list[400];
 	size_t n = 0;
 
+	list[0] = '\0';
 	for (size_t i = 0; i < NKINDS; i++) {
 		const struct kind *k = &kinds[i];
 
@@ -134,21 +138,24 @@ static noreturn void limit_reached(int err, unsigned long flags)
 			continue;
 		fmt(path, sizeof(path), "/proc/sys/user/max_%s_namespaces", k->file);
 		read_setting(path, value, sizeof(value));
-		if (strcmp(value, "0") == 0)
-			die("cannot create a %s namespace: %s: a namespace limit was reached: %s is "
-			    "0; raise the limit, e.g. sysctl -w user.max_%s_namespaces=N",
+		if (strcmp(value, "0") == 0) {
+			fmt(buf, len, "cannot create a %s namespace: %s: a namespace limit was "
+				      "reached: %s is 0; raise the limit, e.g. sysctl -w "
+				      "user.max_%s_namespaces=N",
 			    k->name, strerror(err), path, k->file);
+			return;
+		}
 		n += fmt(list + n, sizeof(list) - n, " %s=%s", path + 15, value);
 	}
-	die("cannot create the namespaces: %s: a namespace limit was reached: one in "
-	    "/proc/sys/user/ (now%s; also those of enclosing user namespaces) or the nesting "
-	    "depth of 32; raise the limit",
+	fmt(buf, len, "cannot create the namespaces: %s: a namespace limit was reached: one in "
+		      "/proc/sys/user/ (now%s; also those of enclosing user namespaces) or the "
+		      "nesting depth of 32; raise the limit",
 	    strerror(err), list);
 }
 
 /* EINVAL: a kernel built without one of the namespaces has no
  * /proc/self/ns/ entry for it. */
-static noreturn void unsupported(int err, unsigned long flags)
+static void unsupported(int err, unsigned long flags, char *buf, size_t len)
 {
 	char path[32];
 	/* Without /proc here every entry would look missing. */
@@ -162,30 +169,34 @@ static noreturn void unsupported(int err, unsigned long flags)
 			     (k->flag == CLONE_NEWUSER && !caps_may_create_namespaces());
 
 		fmt(path, sizeof(path), "/proc/self/ns/%s", k->file);
-		if ((flags & k->flag) && access(path, F_OK) < 0 && errno == ENOENT)
-			die("cannot create a %s namespace: %s: the kernel has none (no %s); %s%s",
+		if ((flags & k->flag) && access(path, F_OK) < 0 && errno == ENOENT) {
+			fmt(buf, len, "cannot create a %s namespace: %s: the kernel has none (no "
+				      "%s); %s%s",
 			    k->name, strerror(err), path, fixed ? "pass --no-" : "drop --",
 			    fixed ? "namespace" : k->file);
+			return;
+		}
 	}
-	errno = err;
-	die_errno("cannot create the namespaces");
+	fmt(buf, len, "cannot create the namespaces: %s", strerror(err));
 }
 
-/* clone failed: say why, and what to change. */
-static noreturn void diagnose_clone_failure(int err, unsigned long flags)
+bool namespace_explain(int err, unsigned long flags, char *buf, size_t len)
 {
 	switch (err) {
 	case EPERM:
 	case EACCES:
-		refused(err, flags);
+		refused(err, flags, buf, len);
+		return true;
 	case ENOSPC:
 	case EUSERS:
-		limit_reached(err, flags);
+		limit_reached(err, flags, buf, len);
+		return true;
 	case EINVAL:
-		unsupported(err, flags);
+		unsupported(err, flags, buf, len);
+		return true;
 	default:
-		errno = err;
-		die_errno("cannot create the namespaces");
+		fmt(buf, len, "cannot create the namespaces: %s", strerror(err));
+		return false;
 	}
 }
 
@@ -200,11 +211,6 @@ static void reserve_stack_for_diagnosis(void)
 
 	for (size_t i = 0; i < sizeof(pages); i += 1024)
 		pages[i] = 0;
-}
-
-bool namespace_needs_go(const struct options *opts, unsigned long flags)
-{
-	return (flags & CLONE_NEWUSER) || opts->pid_file;
 }
 
 pid_t namespace_clone(unsigned long flags)
@@ -222,7 +228,5 @@ pid_t namespace_clone(unsigned long flags)
 		reserve_stack_for_diagnosis();
 		pid = sys_clone(flags, SIGCHLD);
 	}
-	if (pid < 0)
-		diagnose_clone_failure(errno, flags);
 	return pid;
 }

@@ -42,9 +42,12 @@ struct relay {
 	bool pid1_changed;  /* a SIGCHLD came: time to wait for PID 1 */
 	pid_t pid1;         /* PID 1, in our namespace */
 	int command_fd;     /* pidfd of the command, or -1 */
+	int sigfd;
 	pid_t command_pid;  /* the command's pid inside the namespace, or 0 */
 	pid_t command_host; /* its pid (and process group) as we see it, or 0 */
 	unsigned reaped;    /* what PID 1 reaped, as it said last */
+	bool fall_back;     /* PID 1 said LINK_FALLBACK */
+	bool let_go;        /* the caller's fds and directory are let go */
 };
 
 /* Send sig to the command through its pidfd; false if that is not possible. */
@@ -64,16 +67,27 @@ static bool send_direct(struct relay *r, int sig, const char *name)
 	return false;
 }
 
-/* Ask PID 1 to send sig; a full link (a flood before the command started)
- * falls back to signalling PID 1 with what came, which it decides on itself. */
-static void via_pid1(struct relay *r, int sig, int flags, int original, const char *name)
+/* Leave the signal to PID 1: pass on what came, which PID 1 decides on with
+ * the same policy (it applies -r, holds a stop for --stop-delay, signals a
+ * group for -g), in the order it came. What PID 1 leaves to the relay (see
+ * sigpolicy.h), SIGCONT and a terminal's signals, goes over the link as
+ * `sig` instead: PID 1 would ignore it, or, still holding the terminal's own
+ * copy pending, never even see a second one. */
+static void via_pid1(struct relay *r, const struct sig_decision *d, int original,
+		     bool from_terminal)
 {
-	if (r->link_open && link_send(r->sock, LINK_SIGNAL, sig, flags, NULL, 0, -1) == 0) {
+	char name[SIGNAME_MAX];
+
+	signame_format(original, name, sizeof(name));
+	if ((original == SIGCONT || from_terminal) && r->link_open &&
+	    link_send(r->sock, LINK_SIGNAL, d->sig, d->stop ? LINK_STOPPING : 0, NULL, 0, -1) == 0) {
 		note("forwarded %s to PID 1", name);
 		return;
 	}
 	if (kill(r->pid1, original) < 0)
 		warn_errno("cannot forward %s to PID 1", name);
+	else
+		note("forwarded %s to PID 1", name);
 }
 
 static void forward(struct relay *r, const struct signalfd_siginfo *si)
@@ -109,7 +123,7 @@ static void forward(struct relay *r, const struct signalfd_siginfo *si)
 					NULL, 0, -1);
 		return;
 	}
-	via_pid1(r, d.sig, d.stop ? LINK_STOPPING : 0, (int)si->ssi_signo, name);
+	via_pid1(r, &d, (int)si->ssi_signo, si->ssi_code == SI_KERNEL);
 }
 
 /* signals_drain's callback. */
@@ -137,10 +151,24 @@ static pid_t host_pid_of(int pidfd)
 	return line && atoi(line + 5) > 0 ? (pid_t)atoi(line + 5) : 0;
 }
 
+/* Hold nothing the caller passed on (a pipe's reader must see EOF when the
+ * command closes it), and pin no mount: once the command runs, they are its
+ * alone. */
+static void let_go(struct relay *r)
+{
+	if (r->let_go)
+		return;
+	r->let_go = true;
+	sys_close_all_but((int[]){ r->sock, events_fd(), r->sigfd, r->command_fd }, 4);
+	if (chdir("/") < 0)
+		warn_errno("cannot change directory to /");
+}
+
 static void took_command(struct relay *r, pid_t ns_pid, int fd)
 {
 	r->command_pid = ns_pid;
 	r->command_fd = fd;
+	let_go(r);
 	/* LINK_HELLO named it already, unless it could not be sent. */
 	if (!r->command_host && fd >= 0)
 		r->command_host = host_pid_of(fd);
@@ -178,6 +206,10 @@ static bool take_messages(struct relay *r)
 			events_write_line(m.payload, m.len);
 		else if (m.type == LINK_REAPED && m.value >= 0)
 			r->reaped = (unsigned)m.value;
+		else if (m.type == LINK_FALLBACK && r->rq->fallback_why) {
+			r->fall_back = true;
+			fmt(r->rq->fallback_why, r->rq->fallback_len, "%.*s", (int)m.len, m.payload);
+		}
 	}
 	return got == 0;
 }
@@ -307,12 +339,8 @@ int relay_run(const struct relay_request *rq, pid_t pid1, int sock)
 	if (rq->needs_go)
 		link_go(sock, set_up(rq, pid1, &pf));
 
-	/* Hold nothing the caller passed on (a pipe's reader must see EOF when
-	 * the command closes it), and pin no mount. */
-	sys_close_all_but((int[]){ sock, events_fd() }, 2);
-	if (chdir("/") < 0)
-		warn_errno("cannot change directory to /");
 	sigfd = signals_open_fd();
+	r.sigfd = sigfd;
 
 	for (;;) {
 		/* Only a SIGCHLD can mean PID 1 exited: wait4 only then. */
@@ -324,6 +352,11 @@ int relay_run(const struct relay_request *rq, pid_t pid1, int sock)
 	if (r.link_open)
 		(void)take_messages(&r);
 	pidfile_remove(&pf);
+	if (r.fall_back) {
+		close(sigfd);
+		return RELAY_FALLBACK;
+	}
+	let_go(&r);
 	terminal_take_back(r.command_host, rq->tty_foreground);
 	/* PID 1 is reaped: its RUSAGE_CHILDREN, the whole tree's, is ours now. */
 	job_stats_collect(&stats, start_us, r.reaped);

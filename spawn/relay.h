@@ -17,13 +17,19 @@ struct relay_request {
 	bool user_ns;                  /* write a user namespace's id maps first */
 	bool map_current_user;         /*   keeping the caller's ids */
 	const char *pid_file;          /* write PID 1's pid here first, or NULL */
+	char *fallback_why;            /* PID 1's LINK_FALLBACK goes here */
+	size_t fallback_len;
 };
+
+/* relay_run's answer when PID 1 said LINK_FALLBACK: run without a namespace. */
+#define RELAY_FALLBACK (-1)
 
 /* Set up from outside what PID 1 cannot (a user namespace's id maps) and the
  * pid file, and give PID 1 the go-ahead on `sock`. Then forward signals to
  * the command (through its pidfd once PID 1 has handed it over, else through
  * PID 1), reap PID 1, remove the pid file and return the exit code PID 1
- * left (125 if the set-up failed). */
+ * left (125 if the set-up failed), or RELAY_FALLBACK. Until the command runs,
+ * the relay keeps the caller's fds and directory, for that fallback. */
 int relay_run(const struct relay_request *rq, pid_t pid1, int sock);
 
 #endif

@@ -772,3 +772,35 @@ int hs_own_levels(void)
 	cr_assert(n >= 1, "no NSpid in own status");
 	return n;
 }
+
+const char *const *hs_argv_with(const char **buf, size_t max, const char *first,
+				const char *const *args)
+{
+	size_t k = 0;
+
+	buf[k++] = first;
+	for (size_t i = 0; args[i]; i++) {
+		cr_assert(k + 1 < max, "test bug: argv too long");
+		buf[k++] = args[i];
+	}
+	buf[k] = NULL;
+	return buf;
+}
+
+void hs_expect_fallback(const struct hs_opts *o, const char *const *args, const char *needle)
+{
+	struct hs_proc p;
+	const char *err;
+
+	hs_run(&p, o, args, hs_ms(20000));
+	err = p.err.data ? p.err.data : "";
+	cr_expect_eq(hs_code(&p), 0, "`%s`: no fallback to a subreaper: %s; stderr:\n%s",
+		     p.argv_str, hs_status_str(&p), err);
+	cr_expect_eq(hs_count_lines(err), 1, "`%s`: expected one warning line:\n%s", p.argv_str,
+		     err);
+	cr_expect(strstr(err, needle) && strstr(err, "; running as a subreaper (-s) instead; pass "
+						     "--namespace to make this an error\n"),
+		  "`%s`: the warning lacks '%s' or the fallback's words:\n%s", p.argv_str, needle,
+		  err);
+	hs_cleanup(&p);
+}

@@ -122,6 +122,16 @@ int hs_parse_nspid(const char *text, long *v, int max);
 /* How many PID namespace levels the test process itself sees. */
 int hs_own_levels(void);
 
+/* ---- argv helpers ---- */
+/* `first` followed by args, in buf (max entries with the NULL). */
+const char *const *hs_argv_with(const char **buf, size_t max, const char *first,
+				const char *const *args);
+/* Where no namespace can be made and none was asked for by name, nsinit runs
+ * as a subreaper: run prefix + args (which start with "--") again and expect
+ * the command's own exit 0 and one warning line with needle and the
+ * fallback's words. */
+void hs_expect_fallback(const struct hs_opts *o, const char *const *args, const char *needle);
+
 /* ---- text helpers ---- */
 /* Number of lines in s ("a\nb\n" -> 2, "a\nb" -> 2, "" -> 0). */
 int hs_count_lines(const char *s);
