@@ -80,6 +80,7 @@ deps:
 	command -v unshare >/dev/null || missing="$$missing util-linux"; \
 	command -v python3 >/dev/null || missing="$$missing python3"; \
 	command -v bash >/dev/null || missing="$$missing bash"; \
+	test -x /bin/busybox || missing="$$missing busybox-static"; \
 	if [ -n "$$missing" ]; then \
 		echo "installing:$$missing"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \

@@ -46,7 +46,7 @@ static int be_pid1(const struct options *opts, const sigset_t *original_mask,
 	char why[768];
 	bool no_proc;
 
-	if (inside_setup(opts->hostname, flags, why, sizeof(why), &no_proc) == 0)
+	if (inside_setup(opts->hostname, opts->root, flags, why, sizeof(why), &no_proc) == 0)
 		return pid1_run(opts, original_mask, sock, false);
 	if (!no_proc || !may_fall_back)
 		die("%s", why);
@@ -62,7 +62,8 @@ static int be_pid1(const struct options *opts, const sigset_t *original_mask,
 static int run_in_new_namespace(const struct options *opts, const sigset_t *original_mask)
 {
 	unsigned long flags = namespace_flags(opts->extra_ns, opts->user_ns);
-	bool may_fall_back = opts->role == ROLE_AUTO && !opts->extra_ns && !opts->user_ns;
+	bool may_fall_back =
+		opts->role == ROLE_AUTO && !opts->extra_ns && !opts->user_ns && !opts->root;
 	char why[768];
 	struct relay_request rq = {
 		.rules = &opts->rules,
@@ -109,6 +110,8 @@ static void refuse_namespace_options(const struct options *opts)
 {
 	const char *option = namespace_option(opts->extra_ns | (opts->user_ns ? CLONE_NEWUSER : 0));
 
+	if (!option && opts->root)
+		option = "root";
 	if (!option)
 		return;
 	if (opts->role == ROLE_NO_NAMESPACE)

@@ -22,7 +22,7 @@ enum opt_id {
 	OPT_HELP, OPT_VERSION, OPT_LICENSE, OPT_VERBOSE, OPT_WARN_REAPED,
 	OPT_KILL_CHILD, OPT_GRACE, OPT_STOP_TIMEOUT, OPT_STOP_DELAY, OPT_TIMEOUT, OPT_WAIT_ALL, OPT_NAMESPACE, OPT_NO_NAMESPACE, OPT_SUBREAPER,
 	OPT_USER, OPT_MAP_ROOT, OPT_MAP_CURRENT, OPT_UTS, OPT_IPC, OPT_NET, OPT_CGROUP, OPT_TIME,
-	OPT_PID_FILE,
+	OPT_PID_FILE, OPT_ROOT,
 	OPT_CAP_DROP, OPT_CAP_KEEP, OPT_NO_NEW_PRIVS, OPT_NEW_SESSION,
 	OPT_GROUP, OPT_SINGLE_CHILD, OPT_REWRITE, OPT_ZERO_EXIT, OPT_PDEATHSIG, OPT_EVENTS,
 };
@@ -62,6 +62,7 @@ static const struct opt_def defs[] = {
 	{ "cgroup", 0, ARG_NONE, OPT_CGROUP },
 	{ "time", 0, ARG_NONE, OPT_TIME },
 	{ "pid-file", 0, ARG_REQUIRED, OPT_PID_FILE },
+	{ "root", 0, ARG_REQUIRED, OPT_ROOT },
 	{ "cap-drop", 0, ARG_REQUIRED, OPT_CAP_DROP },
 	{ "cap-keep", 0, ARG_REQUIRED, OPT_CAP_KEEP },
 	{ "no-new-privs", 0, ARG_NONE, OPT_NO_NEW_PRIVS },
@@ -110,6 +111,7 @@ const char options_usage[] =
 	"  --ipc, --net, --cgroup, --time\n"
 	"                         new IPC, network (loopback up), cgroup, time namespace\n"
 	"  --pid-file=FILE        write PID 1's pid (as the caller sees it) to FILE\n"
+	"  --root=DIR             run COMMAND with DIR as its root and a fresh /proc in it\n"
 	"COMMAND:\n"
 	"  --cap-drop=LIST        drop capabilities (cap_net_raw,...; or all) from every set\n"
 	"  --cap-keep=LIST        drop every capability but these\n"
@@ -322,6 +324,11 @@ static enum parse_result apply(struct parser *p, const struct opt_def *d, const 
 		if (!*value)
 			return fail(p, "empty file name for --pid-file");
 		o->pid_file = value;
+		break;
+	case OPT_ROOT:
+		if (!*value)
+			return fail(p, "empty directory name for --root");
+		o->root = value;
 		break;
 	case OPT_CAP_DROP:
 		return capabilities(p, value, "--cap-drop", &o->cap_drop);

@@ -39,6 +39,7 @@ struct options {
 	unsigned long extra_ns; /* CLONE_NEWUTS, _NEWIPC, _NEWNET, _NEWCGROUP, _NEWTIME */
 	const char *hostname;   /* --uts=HOSTNAME, or NULL */
 	const char *pid_file;   /* --pid-file: where to write PID 1's pid */
+	const char *root;       /* --root: the command's root directory, or NULL */
 
 	/* The command. */
 	char **command;          /* NULL-terminated argv, inside argv */

@@ -7,13 +7,16 @@
 
 #include "fmt.h"
 
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <net/if.h>
 #include <sched.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 /* The mount of a fresh /proc failed with err: say why. */
@@ -32,24 +35,105 @@ static void proc_refused(int err, char *why, size_t len)
 		fmt(why, len, "cannot mount a fresh /proc: %s", strerror(err));
 }
 
-/* Returns 0, or -1 after writing why into `why`. */
-static int mount_proc(char *why, size_t len, bool *no_proc)
+/* A directory right below "/", for private_from_chroot() to step into. */
+static int some_subdirectory(char *name, size_t len)
 {
-	/* The copied mounts may be shared with the caller's (systemd makes / shared):
-	 * make them all private first, or the /proc below would appear on the host. */
-	if (mount("none", "/", "none", MS_REC | MS_PRIVATE, NULL) < 0) {
-		if (errno == EINVAL)
-			fmt(why, len, "cannot make mount propagation private: / is not a mount "
-				      "point (inside a chroot?); bind-mount the new root onto itself "
-				      "before chroot, or pass -s (--no-namespace) to act as init "
-				      "without one");
-		else
-			fmt(why, len, "cannot make mount propagation private: %s", strerror(errno));
+	DIR *d = opendir("/");
+	struct dirent *e;
+	int found = -1;
+
+	if (!d)
+		return -1;
+	while (found < 0 && (e = readdir(d)) != NULL) {
+		struct stat st;
+
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+			continue;
+		if (fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+		    S_ISDIR(st.st_mode) && fmt(name, len, "/%s", e->d_name) < len - 1)
+			found = 0;
+	}
+	closedir(d);
+	return found;
+}
+
+/* In a plain chroot (sbuild's, mock's, debootstrap's), "/" is a directory,
+ * not a mount: its propagation cannot be changed, and mounting /proc in it
+ * would show up on the host. We are in a mount namespace of our own, and
+ * root: step out of the chroot to the namespace's real root (chroot into a
+ * subdirectory leaves the working directory outside it, and ".." climbs from
+ * there), make every mount private there, and chroot back. The caller's
+ * mounts do not change; only our copies of them stop propagating. */
+static int private_from_chroot(void)
+{
+	struct stat here, up;
+	char sub[300];
+	int root = open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC), r = -1;
+
+	if (root < 0)
+		return -1;
+	if (some_subdirectory(sub, sizeof(sub)) < 0 || chdir("/") < 0 || chroot(sub) < 0)
+		goto out;
+	/* At most as deep as a path can be: the namespace's root is its own
+	 * parent. */
+	for (int i = 0; i < 4096; i++) {
+		if (stat(".", &here) < 0 || stat("..", &up) < 0)
+			goto out;
+		if (here.st_dev == up.st_dev && here.st_ino == up.st_ino)
+			break;
+		if (chdir("..") < 0)
+			goto out;
+	}
+	if (chroot(".") < 0)
+		goto out;
+	r = mount("none", "/", NULL, MS_REC | MS_PRIVATE, NULL);
+out:
+	/* Back into the chroot, whatever happened. */
+	if (fchdir(root) < 0 || chroot(".") < 0 || chdir("/") < 0)
+		r = -1;
+	close(root);
+	return r;
+}
+
+/* Make every mount private, so that nothing we mount propagates back to the
+ * caller. Returns 0, or -1 after writing why into `why`. */
+static int make_private(char *why, size_t len)
+{
+	/* The copied mounts may be shared with the caller's (systemd makes /
+	 * shared). */
+	if (mount("none", "/", NULL, MS_REC | MS_PRIVATE, NULL) == 0)
+		return 0;
+	if (errno == EINVAL && private_from_chroot() == 0)
+		return 0;
+	if (errno == EINVAL)
+		fmt(why, len, "cannot make mount propagation private: / is not a mount point "
+			      "(inside a chroot?) and nsinit cannot step out of it; bind-mount the "
+			      "new root onto itself before chroot, or pass -s (--no-namespace) to "
+			      "act as init without one");
+	else
+		fmt(why, len, "cannot make mount propagation private: %s", strerror(errno));
+	return -1;
+}
+
+/* Returns 0, or -1 after writing why into `why`. With `root`, /proc is
+ * mounted inside it, and we chroot into it. */
+static int mount_proc(const char *root, char *why, size_t len, bool *no_proc)
+{
+	char proc[4096];
+
+	if (make_private(why, len) < 0)
+		return -1;
+	if (fmt(proc, sizeof(proc), "%s/proc", root ? root : "") >= sizeof(proc) - 1) {
+		fmt(why, len, "cannot use --root: the path is too long");
 		return -1;
 	}
-	if (mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0) {
-		*no_proc = errno == EPERM || errno == EACCES || errno == ENOENT;
+	if (mount("proc", proc, "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0) {
+		*no_proc = !root && (errno == EPERM || errno == EACCES || errno == ENOENT);
 		proc_refused(errno, why, len);
+		return -1;
+	}
+	if (root && (chroot(root) < 0 || chdir("/") < 0)) {
+		fmt(why, len, "cannot change the root to '%s' (--root): %s", root, strerror(errno));
 		return -1;
 	}
 	return 0;
@@ -86,11 +170,11 @@ static int loopback_up(char *why, size_t len)
 	return r;
 }
 
-int inside_setup(const char *hostname, unsigned long flags, char *why, size_t len,
-		 bool *no_proc)
+int inside_setup(const char *hostname, const char *root, unsigned long flags, char *why,
+		 size_t len, bool *no_proc)
 {
 	*no_proc = false;
-	if (mount_proc(why, len, no_proc) < 0)
+	if (mount_proc(root, why, len, no_proc) < 0)
 		return -1;
 	if ((flags & CLONE_NEWUTS) && hostname && set_hostname(hostname, why, len) < 0)
 		return -1;
