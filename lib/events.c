@@ -52,26 +52,11 @@ static void put_str(struct event *e, const char *s)
 		put(e, s++, 1);
 }
 
-/* A JSON string: quotes, backslashes and control characters escaped. */
+/* A JSON string that stays valid whatever bytes s holds (a process name
+ * the kernel cut mid-character, say), cut to what fits before the "}\n". */
 static void put_json(struct event *e, const char *s)
 {
-	put(e, "\"", 1);
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-		char esc[8];
-
-		if (c == '"' || c == '\\') {
-			esc[0] = '\\';
-			esc[1] = (char)c;
-			put(e, esc, 2);
-		} else if (c < 0x20) {
-			put(e, esc, fmt(esc, sizeof(esc), "\\u%c%c%c%c", '0', '0', "0123456789abcdef"[c >> 4],
-					"0123456789abcdef"[c & 15]));
-		} else {
-			put(e, s, 1);
-		}
-	}
-	put(e, "\"", 1);
+	e->len += fmt_json(e->buf + e->len, sizeof(e->buf) - 1 - e->len, s);
 }
 
 static void put_key(struct event *e, const char *key)

@@ -37,6 +37,9 @@ static void emit(bool fatal, int err, bool with_errno, const char *format, va_li
 	len += fmt_v(line + len, cap - len, format, ap);
 	if (with_errno)
 		len += fmt(line + len, cap - len, ": %s", strerror(err));
+	/* Names and paths come from outside: a newline in one must not forge a
+	 * second "nsinit:" line, nor an escape sequence reach the terminal. */
+	fmt_sanitize(line);
 	line[len++] = '\n';
 	/* Best effort: a short or failed write to stderr is not worth dying for.
 	 * Only a last word before exit may wait for a full pipe; the running
