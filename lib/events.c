@@ -3,12 +3,15 @@
 #include "events.h"
 
 #include "fmt.h"
+#include "msg.h"
 #include "sys.h"
 
-#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -17,17 +20,88 @@ static int channel = -1;
 /* As in msg.c: a reader that let an event time out costs no more waits. */
 static bool stalled;
 
-int events_open(const char *spec)
+/* Digits, or a '-' and digits: an fd number (if a bad one), never a file
+ * named "-1" or "1048577" created by a typo. */
+static bool is_fd_number(const char *spec)
+{
+	const char *digits = spec + (spec[0] == '-');
+
+	return *digits && strspn(digits, "0123456789") == strlen(digits);
+}
+
+/* An fd the caller opened stays the caller's and the command's: its flags
+ * are not touched (a close-on-exec stdout would fail the command's writes),
+ * and events go to a duplicate of nsinit's own above stderr, so that no fd
+ * the command opens can land where events are written. */
+static int open_fd(const char *spec)
 {
 	char *end;
-	long fd = strtol(spec, &end, 10);
+	long n;
+	int flags, fd;
 
-	if (*spec && !*end && fd >= 0 && fd <= 1 << 20) {
-		if (fcntl((int)fd, F_SETFD, FD_CLOEXEC) < 0)
-			return -1;
-		return (int)fd;
+	errno = 0;
+	n = strtol(spec, &end, 10);
+	if (errno || n < 0 || n > INT_MAX)
+		die("bad fd '%s' for --events: an fd is a number from 0 up; for a file of that "
+		    "name, give ./%s",
+		    spec, spec);
+	flags = fcntl((int)n, F_GETFL);
+	if (flags < 0 && errno == EBADF)
+		die("fd %ld given to --events is not open; open it for nsinit (e.g. %ld>>FILE), "
+		    "or give a file name",
+		    n, n);
+	if (flags < 0)
+		die_errno("cannot use fd %ld for --events", n);
+	if ((flags & O_ACCMODE) == O_RDONLY)
+		die("fd %ld given to --events is open for reading only; open it for writing "
+		    "(e.g. %ld>>FILE)",
+		    n, n);
+	fd = fcntl((int)n, F_DUPFD_CLOEXEC, 3);
+	if (fd < 0)
+		die_errno("cannot duplicate fd %ld for --events", n);
+	return fd;
+}
+
+static noreturn void refuse(const char *path, unsigned mode)
+{
+	die("cannot use '%s' for --events: it is %s, not a regular file; name a regular "
+	    "file, or pass an open fd (e.g. --events=2 for stderr)",
+	    path, fmt_file_kind(mode));
+}
+
+/* A file is opened as a stranger would: a link planted in its place is not
+ * followed, a fifo without a reader or a terminal cannot block the open
+ * (O_NONBLOCK: every signal is blocked by now, so a hang here would take
+ * SIGKILL), none becomes our controlling terminal, and anything but a
+ * regular file is refused. A new file is private (0600): events name
+ * processes and pids; a file made beforehand keeps its mode. */
+static int open_file(const char *path)
+{
+	struct stat st;
+	int fd = sys_open_mode(path,
+			       O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY,
+			       0600);
+
+	if (fd < 0) {
+		int err = errno;
+
+		/* ELOOP (a link), ENXIO (a fifo without a reader), EISDIR:
+		 * name what is there rather than the errno. */
+		if (lstat(path, &st) == 0 && !S_ISREG(st.st_mode))
+			refuse(path, st.st_mode);
+		errno = err;
+		die_errno("cannot open '%s' for --events", path);
 	}
-	return sys_open_mode(spec, O_WRONLY | O_CREAT | O_APPEND, 0644);
+	if (fstat(fd, &st) < 0)
+		die_errno("cannot open '%s' for --events", path);
+	if (!S_ISREG(st.st_mode))
+		refuse(path, st.st_mode);
+	return fd;
+}
+
+int events_open(const char *spec)
+{
+	return is_fd_number(spec) ? open_fd(spec) : open_file(spec);
 }
 
 void events_set_fd(int fd)
