@@ -81,6 +81,10 @@ pid_t command_start(const struct options *opts, const sigset_t *original_mask, i
 	if (pipe2(report, O_CLOEXEC) < 0)
 		die_errno("cannot create a pipe");
 	pid = fork();
+	if (pid < 0 && errno == EAGAIN)
+		die("cannot fork the command: %s: a limit on processes was reached (RLIMIT_NPROC, "
+		    "ulimit -u, or a pids cgroup's pids.max); raise it, or end some processes",
+		    strerror(errno));
 	if (pid < 0)
 		die_errno("cannot fork the command");
 	if (pid == 0) {
