@@ -24,9 +24,11 @@ static bool stalled;
  * named "-1" or "1048577" created by a typo. */
 static bool is_fd_number(const char *spec)
 {
-	const char *digits = spec + (spec[0] == '-');
+	const char *c = spec + (spec[0] == '-');
 
-	return *digits && strspn(digits, "0123456789") == strlen(digits);
+	while (*c >= '0' && *c <= '9')
+		c++;
+	return !*c && c > spec + (spec[0] == '-');
 }
 
 /* An fd the caller opened stays the caller's and the command's: its flags
@@ -39,34 +41,25 @@ static int open_fd(const char *spec)
 	long n;
 	int flags, fd;
 
+	/* -1 or 99999999999 is no fd that can be open: EBADF, as for one
+	 * that is not. A read-only fd fails F_GETFL's check the same way. */
 	errno = 0;
 	n = strtol(spec, &end, 10);
-	if (errno || n < 0 || n > INT_MAX)
-		die("bad fd '%s' for --events: an fd is a number from 0 up; for a file of that "
-		    "name, give ./%s",
-		    spec, spec);
-	flags = fcntl((int)n, F_GETFL);
-	if (flags < 0 && errno == EBADF)
-		die("fd %ld given to --events is not open; open it for nsinit (e.g. %ld>>FILE), "
-		    "or give a file name",
-		    n, n);
-	if (flags < 0)
-		die_errno("cannot use fd %ld for --events", n);
-	if ((flags & O_ACCMODE) == O_RDONLY)
-		die("fd %ld given to --events is open for reading only; open it for writing "
-		    "(e.g. %ld>>FILE)",
-		    n, n);
-	fd = fcntl((int)n, F_DUPFD_CLOEXEC, 3);
+	flags = errno || n < 0 || n > INT_MAX ? (errno = EBADF, -1) : fcntl((int)n, F_GETFL);
+	if (flags >= 0 && (flags & O_ACCMODE) == O_RDONLY)
+		flags = -1, errno = EBADF;
+	fd = flags < 0 ? -1 : fcntl((int)n, F_DUPFD_CLOEXEC, 3);
 	if (fd < 0)
-		die_errno("cannot duplicate fd %ld for --events", n);
+		die("cannot use fd %s for --events: %s; open one for writing (e.g. 3>>FILE), or "
+		    "name a file (./%s)",
+		    spec, strerror(errno), spec);
 	return fd;
 }
 
 static noreturn void refuse(const char *path, unsigned mode)
 {
-	die("cannot use '%s' for --events: it is %s, not a regular file; name a regular "
-	    "file, or pass an open fd (e.g. --events=2 for stderr)",
-	    path, fmt_file_kind(mode));
+	die("cannot use '%s' for %s: it is %s, not a regular file; %s", path, "--events",
+	    fmt_file_kind(mode), "name one, or an fd (--events=2)");
 }
 
 /* A file is opened as a stranger would: a link planted in its place is not
@@ -87,13 +80,13 @@ static int open_file(const char *path)
 
 		/* ELOOP (a link), ENXIO (a fifo without a reader), EISDIR:
 		 * name what is there rather than the errno. */
-		if (lstat(path, &st) == 0 && !S_ISREG(st.st_mode))
+		if (fstatat(AT_FDCWD, path, &st, AT_SYMLINK_NOFOLLOW) == 0 && !S_ISREG(st.st_mode))
 			refuse(path, st.st_mode);
 		errno = err;
 		die_errno("cannot open '%s' for --events", path);
 	}
-	if (fstat(fd, &st) < 0)
-		die_errno("cannot open '%s' for --events", path);
+	if (fstatat(fd, "", &st, AT_EMPTY_PATH) < 0)
+		st.st_mode = 0; /* cannot fail on an open fd: read as not regular */
 	if (!S_ISREG(st.st_mode))
 		refuse(path, st.st_mode);
 	return fd;

@@ -205,23 +205,25 @@ size_t fmt_json(char *buf, size_t len, const char *s)
 	buf[pos++] = '"';
 	while (*s) {
 		unsigned char c = (unsigned char)s[0];
-		size_t n = fmt_utf8_len(s), k;
-		char piece[8];
+		size_t n = fmt_utf8_len(s);
+		/* A stray byte becomes the code point of the same value (\u00XX):
+		 * the line stays valid, and the byte can still be seen. */
+		bool escape = n == 0 || c < 0x20, quote = c == '"' || c == '\\';
+		size_t k = escape ? 6 : quote ? 2 : n;
 
-		if (c == '"' || c == '\\') {
-			piece[0] = '\\', piece[1] = (char)c, k = 2;
-		} else if (n == 0 || c < 0x20) {
-			/* A stray byte becomes the code point of the same value:
-			 * the line stays valid, and the byte can still be seen. */
-			k = fmt(piece, sizeof(piece), "\\u00%c%c", hex[c >> 4], hex[c & 15]);
-			n = 1;
-		} else {
-			memcpy(piece, s, n);
-			k = n;
-		}
 		if (pos + k + 2 > len) /* the closing quote and the NUL */
 			break;
-		memcpy(buf + pos, piece, k);
+		if (escape) {
+			memcpy(buf + pos, "\\u00", 4);
+			buf[pos + 4] = hex[c >> 4];
+			buf[pos + 5] = hex[c & 15];
+			n = 1;
+		} else if (quote) {
+			buf[pos] = '\\';
+			buf[pos + 1] = (char)c;
+		} else {
+			memcpy(buf + pos, s, n);
+		}
 		pos += k;
 		s += n;
 	}
@@ -232,21 +234,10 @@ size_t fmt_json(char *buf, size_t len, const char *s)
 
 const char *fmt_file_kind(unsigned mode)
 {
-	switch (mode & S_IFMT) {
-	case S_IFREG:
-		return "a regular file";
-	case S_IFDIR:
-		return "a directory";
-	case S_IFLNK:
-		return "a symbolic link";
-	case S_IFIFO:
-		return "a fifo";
-	case S_IFSOCK:
-		return "a socket";
-	case S_IFCHR:
-		return "a character device";
-	case S_IFBLK:
-		return "a block device";
-	}
-	return "a file of an unknown kind";
+	/* Indexed by the file type bits (S_IFMT >> 12): offsets into names. */
+	static const char names[] = "a special file\0a fifo\0a device\0a directory\0"
+				    "a regular file\0a symbolic link\0a socket";
+	static const unsigned char at[16] = { 0, 15, 22, 0, 31, 0, 22, 0, 43, 0, 58, 0, 74 };
+
+	return names + at[(mode >> 12) & 15];
 }

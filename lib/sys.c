@@ -107,11 +107,6 @@ int sys_open_mode(const char *path, int flags, mode_t mode)
 	RETRY(int, open(path, flags | O_CLOEXEC, mode));
 }
 
-int sys_openat(int dirfd, const char *path, int flags, mode_t mode)
-{
-	RETRY(int, openat(dirfd, path, flags | O_CLOEXEC, mode));
-}
-
 ssize_t sys_sendmsg(int fd, const struct msghdr *msg, int flags)
 {
 	RETRY(ssize_t, sendmsg(fd, msg, flags | MSG_NOSIGNAL));

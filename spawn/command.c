@@ -82,8 +82,8 @@ pid_t command_start(const struct options *opts, const sigset_t *original_mask, i
 		die_errno("cannot create a pipe");
 	pid = fork();
 	if (pid < 0 && errno == EAGAIN)
-		die("cannot fork the command: %s: a limit on processes was reached (RLIMIT_NPROC, "
-		    "ulimit -u, or a pids cgroup's pids.max); raise it, or end some processes",
+		die("cannot fork the command: %s: a process limit was reached; raise ulimit -u, "
+		    "or a cgroup's pids.max",
 		    strerror(errno));
 	if (pid < 0)
 		die_errno("cannot fork the command");

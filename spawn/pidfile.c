@@ -8,7 +8,11 @@
  * stranger's: nothing at it is ever opened for writing, followed, truncated
  * or removed unless it is the file nsinit made. The pid goes into a new
  * file made with O_EXCL next to it, which rename(2) then puts in place; the
- * directory is held open, so that every step names the same one. */
+ * directory is held open, so that every step names the same one.
+ *
+ * openat(2) is called directly, not through lib/sys.c: it can fail with
+ * EINTR only while it waits (on a fifo, a device), and these opens never
+ * wait (O_EXCL on a new file; O_NONBLOCK), with every signal blocked. */
 #include "pidfile.h"
 
 #include "fmt.h"
@@ -26,32 +30,31 @@
  * then split into its directory and its name. */
 static int split(struct pidfile *pf, const char *path)
 {
-	char cwd[PATH_MAX] = "";
-	const char *name;
-	size_t dir_len;
+	size_t cwd_len = 0, len = strlen(path), dir_len;
+	char *name;
 
-	if (path[0] != '/' && !getcwd(cwd, sizeof(cwd))) {
-		warn_errno("no current directory for the pid file '%s' (give an absolute path)",
-			   path);
-		return -1;
+	if (path[0] != '/') {
+		if (!getcwd(pf->path, sizeof(pf->path))) {
+			warn_errno("no current directory for the pid file '%s'", path);
+			return -1;
+		}
+		cwd_len = strlen(pf->path);
+		if (pf->path[cwd_len - 1] != '/') /* the cwd "/" needs no second slash */
+			pf->path[cwd_len++] = '/';
 	}
-	/* fmt() cuts what does not fit: a path that fills the buffer may be cut.
-	 * The cwd "/" needs no second slash. */
-	if (fmt(pf->path, sizeof(pf->path), "%s%s%s", cwd, cwd[0] && cwd[1] ? "/" : "", path) >=
-	    sizeof(pf->path) - 1) {
+	if (cwd_len + len >= sizeof(pf->path)) {
 		errno = ENAMETOOLONG;
 		warn_errno("cannot write the pid file '%s'", path);
 		return -1;
 	}
+	memcpy(pf->path + cwd_len, path, len + 1);
+	/* A name of "", "." or ".." is refused later: there is no such file,
+	 * or it is a directory. */
 	name = strrchr(pf->path, '/') + 1;
-	if (!*name || strcmp(name, ".") == 0 || strcmp(name, "..") == 0) {
-		warn("cannot write the pid file '%s': it names a directory; name a file in it",
-		     pf->path);
-		return -1;
-	}
 	pf->name = (size_t)(name - pf->path);
 	dir_len = pf->name > 1 ? pf->name - 1 : 1; /* "/x" is in "/" */
-	fmt(pf->dir, sizeof(pf->dir), "%.*s", (int)dir_len, pf->path);
+	memcpy(pf->dir, pf->path, dir_len);
+	pf->dir[dir_len] = '\0';
 	return 0;
 }
 
@@ -62,23 +65,19 @@ static int open_dir(const struct pidfile *pf)
 
 /* A regular file there is an old pid file, replaced whole. Anything else
  * (a link planted to make root write elsewhere, a fifo, a terminal, a
- * device) is not ours to replace: say what it is. */
+ * device) is not ours to replace: say what it is. Returns 0 to go on, 1
+ * after refusing, -1 with errno set. */
 static int check_target(const struct pidfile *pf, int dirfd)
 {
 	struct stat st;
 
-	if (fstatat(dirfd, pf->path + pf->name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
-		if (errno == ENOENT)
-			return 0;
-		warn_errno("cannot write the pid file '%s'", pf->path);
-		return -1;
-	}
+	if (fstatat(dirfd, pf->path + pf->name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+		return errno == ENOENT ? 0 : -1;
 	if (S_ISREG(st.st_mode))
 		return 0;
-	warn("cannot write the pid file '%s': it is %s, not a regular file; remove it, or "
-	     "name another file",
-	     pf->path, fmt_file_kind(st.st_mode));
-	return -1;
+	warn("cannot use '%s' for %s: it is %s, not a regular file; %s", pf->path, "--pid-file",
+	     fmt_file_kind(st.st_mode), "remove it, or name another file");
+	return 1;
 }
 
 /* A new file of our own in the same directory (so that rename stays within
@@ -90,7 +89,7 @@ static int create_temp(int dirfd, char *tmp, size_t len)
 
 	for (int i = 0; i < 16 && fd < 0; i++) {
 		fmt(tmp, len, ".nsinit-%d-%d.pid", (int)getpid(), i);
-		fd = sys_openat(dirfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, 0644);
+		fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
 		if (fd < 0 && errno != EEXIST)
 			break;
 	}
@@ -103,19 +102,13 @@ static int fill(struct pidfile *pf, int fd)
 	size_t len = strlen(pf->text);
 	ssize_t n = sys_write(fd, pf->text, len);
 	struct stat st;
-	int err = 0;
+	int r = n == (ssize_t)len && fstatat(fd, "", &st, AT_EMPTY_PATH) == 0 ? 0 : -1;
 
-	if (n < 0 || fstat(fd, &st) < 0)
-		err = errno;
-	else if (n != (ssize_t)len)
-		err = EIO; /* a short write */
+	if (n >= 0 && n < (ssize_t)len)
+		errno = EIO; /* a short write */
 	/* close(2) is where a network file system reports a failed write. */
-	if (close(fd) < 0 && !err)
-		err = errno;
-	if (err) {
-		errno = err;
+	if (close(fd) < 0 || r < 0)
 		return -1;
-	}
 	pf->dev = st.st_dev;
 	pf->ino = st.st_ino;
 	return 0;
@@ -124,35 +117,30 @@ static int fill(struct pidfile *pf, int fd)
 int pidfile_write(struct pidfile *pf, const char *path, pid_t pid)
 {
 	char tmp[64];
-	int dirfd, fd, err;
+	int dirfd, fd = -1, r = -1, err;
 
 	pf->written = false;
 	fmt(pf->text, sizeof(pf->text), "%d\n", (int)pid);
 	if (split(pf, path) < 0)
 		return -1;
 	dirfd = open_dir(pf);
-	if (dirfd < 0) {
-		warn_errno("cannot write the pid file '%s'", pf->path);
-		return -1;
-	}
-	if (check_target(pf, dirfd) < 0) {
-		close(dirfd);
-		return -1;
-	}
-	fd = create_temp(dirfd, tmp, sizeof(tmp));
-	if (fd >= 0 && fill(pf, fd) == 0 && renameat(dirfd, tmp, dirfd, pf->path + pf->name) == 0) {
-		pf->written = true;
-		close(dirfd);
-		return 0;
+	if (dirfd >= 0 && (r = check_target(pf, dirfd)) == 0) {
+		fd = create_temp(dirfd, tmp, sizeof(tmp));
+		if (fd < 0 || fill(pf, fd) < 0 ||
+		    renameat(dirfd, tmp, dirfd, pf->path + pf->name) < 0)
+			r = -1;
 	}
 	err = errno;
 	/* Leave nothing behind but what was there: the temporary file is ours. */
-	if (fd >= 0)
+	if (r < 0 && fd >= 0)
 		(void)unlinkat(dirfd, tmp, 0);
-	close(dirfd);
+	if (dirfd >= 0)
+		close(dirfd);
 	errno = err;
-	warn_errno("cannot write the pid file '%s'", pf->path);
-	return -1;
+	if (r < 0)
+		warn_errno("cannot write the pid file '%s'", pf->path);
+	pf->written = r == 0;
+	return r == 0 ? 0 : -1;
 }
 
 /* Is the name still the file we made, holding what we wrote? Whoever
@@ -163,13 +151,13 @@ static bool still_ours(const struct pidfile *pf, int dirfd)
 	char buf[sizeof(pf->text)];
 	struct stat st;
 	ssize_t n = -1;
-	int fd = sys_openat(dirfd, pf->path + pf->name,
-			    O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY, 0);
+	int fd = openat(dirfd, pf->path + pf->name,
+			O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
 
 	if (fd < 0)
 		return false;
-	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_dev == pf->dev &&
-	    st.st_ino == pf->ino)
+	if (fstatat(fd, "", &st, AT_EMPTY_PATH) == 0 && S_ISREG(st.st_mode) &&
+	    st.st_dev == pf->dev && st.st_ino == pf->ino)
 		n = sys_read(fd, buf, sizeof(buf) - 1);
 	close(fd);
 	if (n < 0)

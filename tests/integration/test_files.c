@@ -144,10 +144,10 @@ Test(files, fifos_devices_and_directories_are_refused_and_left_alone)
 {
 	static const struct target targets[] = {
 		{ "fifo", NULL, S_IFIFO, "a fifo" },
-		{ "full", NULL, S_IFCHR, "a character device" },
+		{ "full", NULL, S_IFCHR, "a device" },
 		{ "dir", NULL, S_IFDIR, "a directory" },
 		{ NULL, "/dev/stdout", 0, "a symbolic link" },
-		{ NULL, "/dev/null", 0, "a character device" },
+		{ NULL, "/dev/null", 0, "a device" },
 	};
 	const char *options[] = { "--pid-file", "--events" };
 	char path[128], option[160];
@@ -237,11 +237,12 @@ Test(files, events_on_stdout_or_stderr_leave_them_to_the_command)
 Test(files, an_fd_number_that_is_bad_creates_no_file)
 {
 	static const char *const rows[][2] = {
-		{ "--events=-1", "bad fd '-1' for --events" },
-		{ "--events=1048577", "fd 1048577 given to --events is not open" },
-		{ "--events=99999999999999999999", "bad fd '99999999999999999999'" },
-		{ "--events=9", "fd 9 given to --events is not open" },
-		{ "--events=0", "fd 0 given to --events is open for reading only" },
+		{ "--events=-1", "cannot use fd -1 for --events: Bad file descriptor" },
+		{ "--events=1048577", "cannot use fd 1048577 for --events: Bad file descriptor" },
+		{ "--events=99999999999999999999", "cannot use fd 99999999999999999999 for" },
+		{ "--events=9", "cannot use fd 9 for --events: Bad file descriptor" },
+		/* stdin, read-only here */
+		{ "--events=0", "cannot use fd 0 for --events: Bad file descriptor" },
 	};
 	struct hs_opts o;
 
@@ -357,8 +358,8 @@ Test(files, a_fork_refused_by_a_process_limit_names_the_limit)
 	if (hs_wrapped())
 		cr_skip("the wrapper's own processes would count against the limit");
 	hs_run(&p, &o, HS_ARGV("--no-namespace", "--", "echo", "ran"), hs_ms(10000));
-	expect_refusal(&p, "cannot fork the command: Resource temporarily unavailable: a limit "
-			   "on processes was reached (RLIMIT_NPROC");
+	expect_refusal(&p, "cannot fork the command: Resource temporarily unavailable: a process "
+			   "limit was reached; raise ulimit -u");
 	hs_cleanup(&p);
 }
 
@@ -412,20 +413,19 @@ Test(files, readme_error_examples_are_what_nsinit_prints)
 		{ NULL, HS_ARGV("bad\nname"), 127,
 		  "nsinit: cannot run 'bad?name': No such file or directory" },
 		{ NULL, HS_ARGV("--events=-1", "true"), 125,
-		  "nsinit: bad fd '-1' for --events: an fd is a number from 0 up; for a file of that "
-		  "name, give ./-1" },
+		  "nsinit: cannot use fd -1 for --events: Bad file descriptor; open one for writing "
+		  "(e.g. 3>>FILE), or name a file (./-1)" },
 		{ HS_ARGV("prlimit", "--nproc=1:1", "setpriv", "--reuid=54321", "--regid=54321",
 			  "--clear-groups"),
 		  HS_ARGV("--no-namespace", "true"), 125,
-		  "nsinit: cannot fork the command: Resource temporarily unavailable: a limit on "
-		  "processes was reached (RLIMIT_NPROC, ulimit -u, or a pids cgroup's pids.max); "
-		  "raise it, or end some processes" },
+		  "nsinit: cannot fork the command: Resource temporarily unavailable: a process limit "
+		  "was reached; raise ulimit -u, or a cgroup's pids.max" },
 		{ NULL, HS_ARGV("--pid-file=/dev/stdout", "true"), 125,
-		  "nsinit: cannot write the pid file '/dev/stdout': it is a symbolic link, not a "
+		  "nsinit: cannot use '/dev/stdout' for --pid-file: it is a symbolic link, not a "
 		  "regular file; remove it, or name another file" },
-		{ NULL, HS_ARGV("--events=9", "true"), 125,
-		  "nsinit: fd 9 given to --events is not open; open it for nsinit (e.g. 9>>FILE), or "
-		  "give a file name" },
+		{ NULL, HS_ARGV("--events=/dev/null", "true"), 125,
+		  "nsinit: cannot use '/dev/null' for --events: it is a device, not a regular file; "
+		  "name one, or an fd (--events=2)" },
 		{ HS_ARGV("unshare", "--user", "--map-root-user", "sh", "-c",
 			  "echo 0 >/proc/sys/user/max_pid_namespaces && exec \"$@\"", "sh"),
 		  HS_ARGV("true"), 125,

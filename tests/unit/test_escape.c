@@ -111,6 +111,10 @@ Test(escape, file_kinds)
 {
 	cr_expect_str_eq(fmt_file_kind(S_IFLNK | 0777), "a symbolic link");
 	cr_expect_str_eq(fmt_file_kind(S_IFIFO | 0644), "a fifo");
-	cr_expect_str_eq(fmt_file_kind(S_IFCHR | 0666), "a character device");
+	cr_expect_str_eq(fmt_file_kind(S_IFCHR | 0666), "a device");
+	cr_expect_str_eq(fmt_file_kind(S_IFBLK | 0660), "a device");
+	cr_expect_str_eq(fmt_file_kind(S_IFREG | 0644), "a regular file");
+	cr_expect_str_eq(fmt_file_kind(S_IFSOCK | 0644), "a socket");
+	cr_expect_str_eq(fmt_file_kind(0), "a special file");
 	cr_expect_str_eq(fmt_file_kind(S_IFDIR | 0755), "a directory");
 }
