@@ -150,14 +150,11 @@ static void set_parent_death_signal(int sig)
 		(void)kill(getpid(), sig);
 }
 
-/* --events: open the channel before anything else can emit. */
+/* --events: open the channel before anything else can emit. A bad one
+ * stops nsinit here, before any command runs. */
 static void open_events(const char *spec)
 {
-	int fd = events_open(spec);
-
-	if (fd < 0)
-		die_errno("cannot open '%s' for --events", spec);
-	events_set_fd(fd);
+	events_set_fd(events_open(spec));
 }
 
 /* Write text to stdout (for --help and --version; no stdio needed). */

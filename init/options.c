@@ -161,16 +161,18 @@ static enum parse_result fail(struct parser *p, const char *format, ...) PRINTF_
 
 static enum parse_result fail(struct parser *p, const char *format, ...)
 {
+	char text[1024];
 	va_list ap;
 
 	va_start(ap, format);
-	fmt_v(p->err, p->err_len, format, ap);
+	fmt_v(text, sizeof(text), format, ap);
 	va_end(ap);
 	/* Values are echoed as the user gave them: a newline or an escape in one
-	 * must not split the message into two lines or reach the terminal raw. */
-	for (char *c = p->err; c < p->err + p->err_len && *c; c++)
-		if ((unsigned char)*c < ' ' || *c == 0x7f)
-			*c = '?';
+	 * must not split the message into two lines or reach the terminal raw.
+	 * Sanitized whole before it is cut to fit, so that a smaller buffer
+	 * holds a prefix of the same message. */
+	fmt_sanitize(text);
+	fmt(p->err, p->err_len, "%s", text);
 	return PARSE_ERROR;
 }
 

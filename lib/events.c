@@ -3,12 +3,15 @@
 #include "events.h"
 
 #include "fmt.h"
+#include "msg.h"
 #include "sys.h"
 
-#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -26,17 +29,81 @@ void events_set_sink(void (*fn)(void *ctx, const char *line, size_t len), void *
 	sink_ctx = ctx;
 }
 
-int events_open(const char *spec)
+/* Digits, or a '-' and digits: an fd number (if a bad one), never a file
+ * named "-1" or "1048577" created by a typo. */
+static bool is_fd_number(const char *spec)
+{
+	const char *c = spec + (spec[0] == '-');
+
+	while (*c >= '0' && *c <= '9')
+		c++;
+	return !*c && c > spec + (spec[0] == '-');
+}
+
+/* An fd the caller opened stays the caller's and the command's: its flags
+ * are not touched (a close-on-exec stdout would fail the command's writes),
+ * and events go to a duplicate of nsinit's own above stderr, so that no fd
+ * the command opens can land where events are written. */
+static int open_fd(const char *spec)
 {
 	char *end;
-	long fd = strtol(spec, &end, 10);
+	long n;
+	int flags, fd;
 
-	if (*spec && !*end && fd >= 0 && fd <= 1 << 20) {
-		if (fcntl((int)fd, F_SETFD, FD_CLOEXEC) < 0)
-			return -1;
-		return (int)fd;
+	/* -1 or 99999999999 is no fd that can be open: EBADF, as for one
+	 * that is not. A read-only fd fails F_GETFL's check the same way. */
+	errno = 0;
+	n = strtol(spec, &end, 10);
+	flags = errno || n < 0 || n > INT_MAX ? (errno = EBADF, -1) : fcntl((int)n, F_GETFL);
+	if (flags >= 0 && (flags & O_ACCMODE) == O_RDONLY)
+		flags = -1, errno = EBADF;
+	fd = flags < 0 ? -1 : fcntl((int)n, F_DUPFD_CLOEXEC, 3);
+	if (fd < 0)
+		die("cannot use fd %s for --events: %s; open one for writing (e.g. 3>>FILE), or "
+		    "name a file (./%s)",
+		    spec, strerror(errno), spec);
+	return fd;
+}
+
+static noreturn void refuse(const char *path, unsigned mode)
+{
+	die("cannot use '%s' for %s: it is %s, not a regular file; %s", path, "--events",
+	    fmt_file_kind(mode), "name one, or an fd (--events=2)");
+}
+
+/* A file is opened as a stranger would: a link planted in its place is not
+ * followed, a fifo without a reader or a terminal cannot block the open
+ * (O_NONBLOCK: every signal is blocked by now, so a hang here would take
+ * SIGKILL), none becomes our controlling terminal, and anything but a
+ * regular file is refused. A new file is private (0600): events name
+ * processes and pids; a file made beforehand keeps its mode. */
+static int open_file(const char *path)
+{
+	struct stat st;
+	int fd = sys_open_mode(path,
+			       O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY,
+			       0600);
+
+	if (fd < 0) {
+		int err = errno;
+
+		/* ELOOP (a link), ENXIO (a fifo without a reader), EISDIR:
+		 * name what is there rather than the errno. */
+		if (fstatat(AT_FDCWD, path, &st, AT_SYMLINK_NOFOLLOW) == 0 && !S_ISREG(st.st_mode))
+			refuse(path, st.st_mode);
+		errno = err;
+		die_errno("cannot open '%s' for --events", path);
 	}
-	return sys_open_mode(spec, O_WRONLY | O_CREAT | O_APPEND, 0644);
+	if (fstatat(fd, "", &st, AT_EMPTY_PATH) < 0)
+		st.st_mode = 0; /* cannot fail on an open fd: read as not regular */
+	if (!S_ISREG(st.st_mode))
+		refuse(path, st.st_mode);
+	return fd;
+}
+
+int events_open(const char *spec)
+{
+	return is_fd_number(spec) ? open_fd(spec) : open_file(spec);
 }
 
 void events_set_fd(int fd)
@@ -61,26 +128,11 @@ static void put_str(struct event *e, const char *s)
 		put(e, s++, 1);
 }
 
-/* A JSON string: quotes, backslashes and control characters escaped. */
+/* A JSON string that stays valid whatever bytes s holds (a process name
+ * the kernel cut mid-character, say), cut to what fits before the "}\n". */
 static void put_json(struct event *e, const char *s)
 {
-	put(e, "\"", 1);
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-		char esc[8];
-
-		if (c == '"' || c == '\\') {
-			esc[0] = '\\';
-			esc[1] = (char)c;
-			put(e, esc, 2);
-		} else if (c < 0x20) {
-			put(e, esc, fmt(esc, sizeof(esc), "\\u%c%c%c%c", '0', '0', "0123456789abcdef"[c >> 4],
-					"0123456789abcdef"[c & 15]));
-		} else {
-			put(e, s, 1);
-		}
-	}
-	put(e, "\"", 1);
+	e->len += fmt_json(e->buf + e->len, sizeof(e->buf) - 1 - e->len, s);
 }
 
 static void put_key(struct event *e, const char *key)

@@ -8,9 +8,11 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-/* Open the events channel: "N" is an inherited fd (made close-on-exec: it
- * is nsinit's, not the command's), anything else a file to append to.
- * Returns the fd, or -1 with errno set. */
+/* Open the events channel: "N" is an inherited fd, which stays as it is for
+ * the command while events go to a close-on-exec duplicate of it; anything
+ * else a regular file to append to (created 0600), never a link, a fifo or a
+ * device. Returns nsinit's own fd (3 or above); on failure says why and
+ * exits 125. */
 int events_open(const char *spec);
 
 /* Set the fd events are written to (-1: none). Set once at start-up. */

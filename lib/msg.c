@@ -37,6 +37,9 @@ static void emit(bool fatal, int err, bool with_errno, const char *format, va_li
 	len += fmt_v(line + len, cap - len, format, ap);
 	if (with_errno)
 		len += fmt(line + len, cap - len, ": %s", strerror(err));
+	/* Names and paths come from outside: a newline in one must not forge a
+	 * second "nsinit:" line, nor an escape sequence reach the terminal. */
+	fmt_sanitize(line);
 	line[len++] = '\n';
 	/* Best effort: a short or failed write to stderr is not worth dying for.
 	 * Only a last word before exit may wait for a full pipe; the running
@@ -112,4 +115,11 @@ void note(const char *fmt, ...)
 	emit(false, 0, false, fmt, ap);
 	va_end(ap);
 	errno = err;
+}
+
+const char *msg_fork_hint(int err)
+{
+	return err == EAGAIN ? ": a process limit was reached; raise ulimit -u, or a cgroup's "
+			       "pids.max"
+			     : "";
 }

@@ -30,4 +30,8 @@ void warn_errno(const char *fmt, ...) PRINTF_LIKE(1, 2);
 /* Print "nsinit: <message>" only with -v. */
 void note(const char *fmt, ...) PRINTF_LIKE(1, 2);
 
+/* fork or clone failed with err: for EAGAIN, the clause that names the
+ * limits that refuse it (": a process limit was reached; ..."), else "". */
+const char *msg_fork_hint(int err);
+
 #endif

@@ -49,21 +49,22 @@ static int parse_one(const char *name, size_t len, cap_value_t *cap)
 	return cap_from_name(buf, cap) == 0 && *cap >= 0 && *cap < 64 ? 0 : -1;
 }
 
+/* "all" may stand anywhere in the list, next to names ("all,net_raw"):
+ * a list built by a script should not fail for saying a name twice. */
 int caps_parse(const char *list, uint64_t *mask, char *bad, size_t bad_len)
 {
-	if (strcasecmp(list, "all") == 0) {
-		*mask = ~0ULL;
-		return 0;
-	}
 	for (const char *s = list;; s++) {
 		size_t len = strcspn(s, ",");
 		cap_value_t cap;
 
-		if (parse_one(s, len, &cap) < 0) {
+		if (len == 3 && strncasecmp(s, "all", 3) == 0) {
+			*mask = ~0ULL;
+		} else if (parse_one(s, len, &cap) < 0) {
 			fmt(bad, bad_len, "%.*s", (int)len, s);
 			return -1;
+		} else {
+			*mask |= 1ULL << cap;
 		}
-		*mask |= 1ULL << cap;
 		s += len;
 		if (*s == '\0')
 			return 0;

@@ -192,13 +192,8 @@ void command_fork(const struct command_request *rq, struct command_launch *l)
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
 		die_errno("cannot create a socket pair");
 	l->pid = fork();
-	if (l->pid < 0) {
-		if (errno == EAGAIN)
-			die("cannot fork the command: %s: the process limit (ulimit -u) or the "
-			    "cgroup's pids.max is reached; raise it",
-			    strerror(errno));
-		die_errno("cannot fork the command");
-	}
+	if (l->pid < 0)
+		die("cannot fork the command: %s%s", strerror(errno), msg_fork_hint(errno));
 	if (l->pid == 0) {
 		close(sv[0]);
 		child(rq, sv[1]);

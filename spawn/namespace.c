@@ -195,7 +195,7 @@ bool namespace_explain(int err, unsigned long flags, char *buf, size_t len)
 		unsupported(err, flags, buf, len);
 		return true;
 	default:
-		fmt(buf, len, "cannot create the namespaces: %s", strerror(err));
+		fmt(buf, len, "cannot create the namespaces: %s%s", strerror(err), msg_fork_hint(err));
 		return false;
 	}
 }

@@ -1,81 +1,165 @@
 /* The pid file is written by the relay before PID 1 may start the command,
  * so it is there for as long as the command can run, and removed when the
  * relay exits. A relay killed by SIGKILL cannot remove it: the file then
- * names a pid that is gone (or, much later, reused), as any pid file does. */
+ * names a pid that is gone (or, much later, reused), as any pid file does.
+ *
+ * nsinit often runs as root and is handed paths in directories others may
+ * write to (/tmp, a service's run directory), so the name is treated as a
+ * stranger's: nothing at it is ever opened for writing, followed, truncated
+ * or removed unless it is the file nsinit made. The pid goes into a new
+ * file made with O_EXCL next to it, which rename(2) then puts in place; the
+ * directory is held open, so that every step names the same one.
+ *
+ * openat(2) is called directly, not through lib/sys.c: it can fail with
+ * EINTR only while it waits (on a fifo, a device), and these opens never
+ * wait (O_EXCL on a new file; O_NONBLOCK), with every signal blocked. */
 #include "pidfile.h"
 
+#include "fmt.h"
 #include "msg.h"
 #include "sys.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
-/* The relay moves to / once running: a relative path is made absolute now. */
-static int absolute(struct pidfile *pf, const char *path)
+/* The relay moves to / once running: a relative path is made absolute now,
+ * then split into its directory and its name. */
+static int split(struct pidfile *pf, const char *path)
 {
-	char cwd[PATH_MAX] = "";
+	size_t cwd_len = 0, len = strlen(path), dir_len;
+	char *name;
 
-	if (path[0] != '/' && !getcwd(cwd, sizeof(cwd))) {
-		warn_errno("no current directory for the pid file '%s' (give an absolute path)",
-			   path);
-		return -1;
+	if (path[0] != '/') {
+		if (!getcwd(pf->path, sizeof(pf->path))) {
+			warn_errno("no current directory for the pid file '%s'", path);
+			return -1;
+		}
+		cwd_len = strlen(pf->path);
+		if (pf->path[cwd_len - 1] != '/') /* the cwd "/" needs no second slash */
+			pf->path[cwd_len++] = '/';
 	}
-	/* fmt() cuts what does not fit: a path that fills the buffer may be cut.
-	 * The cwd "/" needs no second slash. */
-	if (fmt(pf->path, sizeof(pf->path), "%s%s%s", cwd, cwd[0] && cwd[1] ? "/" : "", path) >=
-	    sizeof(pf->path) - 1) {
+	if (cwd_len + len >= sizeof(pf->path)) {
 		errno = ENAMETOOLONG;
 		warn_errno("cannot write the pid file '%s'", path);
 		return -1;
 	}
+	memcpy(pf->path + cwd_len, path, len + 1);
+	/* A name of "", "." or ".." is refused later: there is no such file,
+	 * or it is a directory. */
+	name = strrchr(pf->path, '/') + 1;
+	pf->name = (size_t)(name - pf->path);
+	dir_len = pf->name > 1 ? pf->name - 1 : 1; /* "/x" is in "/" */
+	memcpy(pf->dir, pf->path, dir_len);
+	pf->dir[dir_len] = '\0';
+	return 0;
+}
+
+static int open_dir(const struct pidfile *pf)
+{
+	return sys_open(pf->dir, O_RDONLY | O_DIRECTORY);
+}
+
+/* A regular file there is an old pid file, replaced whole. Anything else
+ * (a link planted to make root write elsewhere, a fifo, a terminal, a
+ * device) is not ours to replace: say what it is. Returns 0 to go on, 1
+ * after refusing, -1 with errno set. */
+static int check_target(const struct pidfile *pf, int dirfd)
+{
+	struct stat st;
+
+	if (fstatat(dirfd, pf->path + pf->name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+		return errno == ENOENT ? 0 : -1;
+	if (S_ISREG(st.st_mode))
+		return 0;
+	warn("cannot use '%s' for %s: it is %s, not a regular file; %s", pf->path, "--pid-file",
+	     fmt_file_kind(st.st_mode), "remove it, or name another file");
+	return 1;
+}
+
+/* A new file of our own in the same directory (so that rename stays within
+ * one file system). A name left by an nsinit that was SIGKILLed with our pid
+ * is skipped, not reused. */
+static int create_temp(int dirfd, char *tmp, size_t len)
+{
+	int fd = -1;
+
+	for (int i = 0; i < 16 && fd < 0; i++) {
+		fmt(tmp, len, ".nsinit-%d-%d.pid", (int)getpid(), i);
+		fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+		if (fd < 0 && errno != EEXIST)
+			break;
+	}
+	return fd;
+}
+
+/* Write the text to fd, close it and note which file it is. */
+static int fill(struct pidfile *pf, int fd)
+{
+	size_t len = strlen(pf->text);
+	ssize_t n = sys_write(fd, pf->text, len);
+	struct stat st;
+	int r = n == (ssize_t)len && fstatat(fd, "", &st, AT_EMPTY_PATH) == 0 ? 0 : -1;
+
+	if (n >= 0 && n < (ssize_t)len)
+		errno = EIO; /* a short write */
+	/* close(2) is where a network file system reports a failed write. */
+	if (close(fd) < 0 || r < 0)
+		return -1;
+	pf->dev = st.st_dev;
+	pf->ino = st.st_ino;
 	return 0;
 }
 
 int pidfile_write(struct pidfile *pf, const char *path, pid_t pid)
 {
-	size_t len = fmt(pf->text, sizeof(pf->text), "%d\n", (int)pid);
-	ssize_t n;
-	int fd;
+	char tmp[64];
+	int dirfd, fd = -1, r = -1, err;
 
 	pf->written = false;
-	if (absolute(pf, path) < 0)
+	fmt(pf->text, sizeof(pf->text), "%d\n", (int)pid);
+	if (split(pf, path) < 0)
 		return -1;
-	fd = sys_open_mode(pf->path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-	if (fd < 0) {
+	dirfd = open_dir(pf);
+	if (dirfd >= 0 && (r = check_target(pf, dirfd)) == 0) {
+		fd = create_temp(dirfd, tmp, sizeof(tmp));
+		if (fd < 0 || fill(pf, fd) < 0 ||
+		    renameat(dirfd, tmp, dirfd, pf->path + pf->name) < 0)
+			r = -1;
+	}
+	err = errno;
+	/* Leave nothing behind but what was there: the temporary file is ours. */
+	if (r < 0 && fd >= 0)
+		(void)unlinkat(dirfd, tmp, 0);
+	if (dirfd >= 0)
+		close(dirfd);
+	errno = err;
+	if (r < 0)
 		warn_errno("cannot write the pid file '%s'", pf->path);
-		return -1;
-	}
-	n = sys_write(fd, pf->text, len);
-	if (n == (ssize_t)len) {
-		/* close(2) is where a network file system reports a failed write. */
-		if (close(fd) == 0) {
-			pf->written = true;
-			return 0;
-		}
-	} else {
-		int err = n >= 0 ? EIO : errno; /* a short write */
-
-		close(fd);
-		errno = err;
-	}
-	warn_errno("cannot write the pid file '%s'", pf->path);
-	/* Leave no half-written file that names no pid. */
-	(void)unlink(pf->path);
-	return -1;
+	pf->written = r == 0;
+	return r == 0 ? 0 : -1;
 }
 
-/* Does the file still hold what we wrote? Whoever replaced it (a newer
- * nsinit, say) wrote another pid. */
-static bool holds_our_pid(const struct pidfile *pf)
+/* Is the name still the file we made, holding what we wrote? Whoever
+ * replaced it (a newer nsinit, say) made another file. Opened as at the
+ * start: no link followed, no fifo waited on. */
+static bool still_ours(const struct pidfile *pf, int dirfd)
 {
 	char buf[sizeof(pf->text)];
-	int fd = sys_open(pf->path, O_RDONLY);
-	ssize_t n = fd < 0 ? -1 : sys_read(fd, buf, sizeof(buf) - 1);
+	struct stat st;
+	ssize_t n = -1;
+	int fd = openat(dirfd, pf->path + pf->name,
+			O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
 
-	if (fd >= 0)
-		close(fd);
+	if (fd < 0)
+		return false;
+	if (fstatat(fd, "", &st, AT_EMPTY_PATH) == 0 && S_ISREG(st.st_mode) &&
+	    st.st_dev == pf->dev && st.st_ino == pf->ino)
+		n = sys_read(fd, buf, sizeof(buf) - 1);
+	close(fd);
 	if (n < 0)
 		return false;
 	buf[n] = '\0';
@@ -84,8 +168,18 @@ static bool holds_our_pid(const struct pidfile *pf)
 
 void pidfile_remove(const struct pidfile *pf)
 {
-	/* The window between the check and unlink is one nobody else should be
-	 * writing our pid file in. */
-	if (pf->written && holds_our_pid(pf) && unlink(pf->path) < 0)
+	int dirfd;
+
+	if (!pf->written)
+		return;
+	dirfd = open_dir(pf);
+	if (dirfd < 0) {
 		warn_errno("cannot remove the pid file '%s'", pf->path);
+		return;
+	}
+	/* The window between the check and unlinkat is one in which only
+	 * someone who may write to the directory anyway could swap the file. */
+	if (still_ours(pf, dirfd) && unlinkat(dirfd, pf->path + pf->name, 0) < 0)
+		warn_errno("cannot remove the pid file '%s'", pf->path);
+	close(dirfd);
 }

@@ -1,13 +1,15 @@
 /* caps_parse (through libcap's cap_from_name) on any text, the input up to
- * its first NUL. Checked: the result is 0 or -1; "all" means every bit; bits
- * already in the mask stay; case does not matter; every capability parsed
- * names itself back through cap_to_name; and the unknown name copied out is
- * a piece of the input, NUL-terminated within a buffer of any size. */
+ * its first NUL. Checked: the result is 0 or -1; "all" anywhere in the list
+ * means every bit; bits already in the mask stay; case does not matter; every
+ * capability parsed names itself back through cap_to_name; and the unknown
+ * name copied out is a piece of the input, NUL-terminated within a buffer of
+ * any size. */
 #include "fuzz.h"
 
 #include "caps.h"
 
 #include <ctype.h>
+#include <stdbool.h>
 #include <strings.h>
 #include <sys/capability.h>
 
@@ -30,6 +32,20 @@ static int parse(const char *list, uint64_t *mask, size_t bad_len, char **bad_ou
 	else
 		free(bad);
 	return r;
+}
+
+/* "all" is one of the list's names ("all", "net_raw,ALL"). */
+static bool names_all(const char *list)
+{
+	for (const char *s = list;; s++) {
+		size_t len = strcspn(s, ",");
+
+		if (len == 3 && strncasecmp(s, "all", 3) == 0)
+			return true;
+		s += len;
+		if (*s == '\0')
+			return false;
+	}
 }
 
 /* Every capability in the mask is one libcap names, and its name (in upper
@@ -61,7 +77,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	r = parse(text, &mask, BAD_LEN, &bad);
 	if (r == 0) {
-		if (strcasecmp(text, "all") == 0) {
+		if (names_all(text)) {
 			CHECK(mask == ~0ULL);
 		} else {
 			CHECK(mask != 0);
