@@ -1,19 +1,18 @@
 /* The environment nsinit reads: tini's and dumb-init's variables, so that
  * images that set them keep their meaning, and LISTEN_PID. Everything passes
  * on to the command unchanged, except LISTEN_PID when it names nsinit.
- * The command line wins where it set something (opts->given). It also
- * notes whether nsinit starts in the foreground of a terminal. */
+ * The command line wins where it set something (opts->given). Pure: it reads
+ * the environment and nothing else, so tests and the fuzzer call it freely. */
 #include "environment.h"
 
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 /* Socket activation (sd_listen_fds(3)): the service manager sets LISTEN_PID to
  * the pid it started, which is nsinit, and the command only accepts the fds
  * if LISTEN_PID is its own pid. Rewrite it for the command, as catatonit
  * does, but only when it names nsinit: any other value was not meant for us. */
-static bool listen_pid_is_ours(void)
+static bool listen_pid_is_ours(pid_t self)
 {
 	const char *v = getenv("LISTEN_PID");
 	char *end;
@@ -22,7 +21,7 @@ static bool listen_pid_is_ours(void)
 	if (!v || !*v)
 		return false;
 	pid = strtol(v, &end, 10);
-	return *end == '\0' && pid == (long)getpid();
+	return *end == '\0' && pid == (long)self;
 }
 
 /* tini treats TINI_SUBREAPER and TINI_KILL_PROCESS_GROUP as set when they
@@ -43,14 +42,11 @@ static void verbosity(struct options *opts, const char *v)
 		opts->verbosity = n > 1 ? (int)n - 1 : 0;
 }
 
-void environment_read(struct options *opts)
+void environment_read(struct options *opts, pid_t self)
 {
 	const char *v;
 
-	opts->rewrite_listen_pid = listen_pid_is_ours();
-	/* Asked here, before any namespace: inside a new PID namespace the
-	 * caller's process groups have no number, and tcgetpgrp says 0. */
-	opts->tty_foreground = isatty(STDIN_FILENO) && tcgetpgrp(STDIN_FILENO) == getpgrp();
+	opts->rewrite_listen_pid = listen_pid_is_ours(self);
 	if (is_set("TINI_SUBREAPER") && !(opts->given & GIVEN_ROLE))
 		opts->role = ROLE_NO_NAMESPACE;
 	if (is_set("TINI_KILL_PROCESS_GROUP") && !(opts->given & GIVEN_TARGET))

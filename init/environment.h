@@ -4,7 +4,10 @@
 
 #include "options.h"
 
-/* Fill the parts of opts that come from the environment. */
-void environment_read(struct options *opts);
+#include <sys/types.h>
+
+/* Fill in what the environment says and the command line did not; `self` is
+ * nsinit's pid, which LISTEN_PID must name to be rewritten. */
+void environment_read(struct options *opts, pid_t self);
 
 #endif

@@ -184,7 +184,10 @@ int main(int argc, char **argv)
 	case PARSE_RUN:
 		break;
 	}
-	environment_read(&opts);
+	environment_read(&opts, getpid());
+	/* Asked here, before any namespace: inside a new PID namespace the
+	 * caller's process groups have no number, and tcgetpgrp says 0. */
+	opts.tty_foreground = isatty(STDIN_FILENO) && tcgetpgrp(STDIN_FILENO) == getpgrp();
 	msg_set_verbosity(opts.verbosity);
 	signals_take_over(&original_mask);
 	if (opts.events)

@@ -4,11 +4,10 @@
  * its own messages, and nsinit must say one line of its own and be fuzzable. */
 #include "options.h"
 
-#include "caps.h"
+#include "capname.h"
 #include "duration.h"
 #include "fmt.h"
 #include "signame.h"
-#include "sys.h"
 
 #include <limits.h>
 #include <sched.h>
@@ -227,7 +226,7 @@ static enum parse_result capabilities(struct parser *p, const char *value, const
 {
 	char bad[64];
 
-	if (caps_parse(value, mask, bad, sizeof(bad)) < 0)
+	if (capname_parse(value, mask, bad, sizeof(bad)) < 0)
 		return fail(p, "unknown capability '%s' for %s: use names like cap_net_raw or "
 			       "NET_RAW, separated by commas, or all", bad, option);
 	return PARSE_RUN;

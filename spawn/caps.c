@@ -28,49 +28,6 @@ bool caps_may_create_namespaces(void)
 	return value == CAP_SET;
 }
 
-/* One name: libcap knows "cap_net_raw"; accept "NET_RAW" and any case too. */
-static int parse_one(const char *name, size_t len, cap_value_t *cap)
-{
-	char buf[64];
-	size_t off = 0;
-
-	if (len == 0 || len + 4 >= sizeof(buf))
-		return -1;
-	if (len < 4 || strncasecmp(name, "cap_", 4) != 0) {
-		memcpy(buf, "cap_", 4);
-		off = 4;
-	}
-	for (size_t i = 0; i < len; i++)
-		buf[off + i] = (char)tolower((unsigned char)name[i]);
-	buf[off + len] = '\0';
-	/* cap_from_name also takes numbers; only names are promised here. */
-	if (isdigit((unsigned char)buf[4]))
-		return -1;
-	return cap_from_name(buf, cap) == 0 && *cap >= 0 && *cap < 64 ? 0 : -1;
-}
-
-/* "all" may stand anywhere in the list, next to names ("all,net_raw"):
- * a list built by a script should not fail for saying a name twice. */
-int caps_parse(const char *list, uint64_t *mask, char *bad, size_t bad_len)
-{
-	for (const char *s = list;; s++) {
-		size_t len = strcspn(s, ",");
-		cap_value_t cap;
-
-		if (len == 3 && strncasecmp(s, "all", 3) == 0) {
-			*mask = ~0ULL;
-		} else if (parse_one(s, len, &cap) < 0) {
-			fmt(bad, bad_len, "%.*s", (int)len, s);
-			return -1;
-		} else {
-			*mask |= 1ULL << cap;
-		}
-		s += len;
-		if (*s == '\0')
-			return 0;
-	}
-}
-
 /* The capabilities this kernel knows, as a mask. libcap may name newer ones,
  * which the kernel answers with EINVAL; "all" means all the kernel has. */
 static uint64_t kernel_caps(void)

@@ -12,12 +12,6 @@
  * capabilities cannot be read: guessing "no" would fail open. */
 bool caps_may_create_namespaces(void);
 
-/* Parse a comma-separated list of capability names as libcap spells them, in
- * any case and with or without "cap_" ("cap_net_raw,SYS_ADMIN"), or "all",
- * adding them to *mask (bit N is capability N). Returns 0, or -1 with the
- * unknown name copied into bad. */
-int caps_parse(const char *list, uint64_t *mask, char *bad, size_t bad_len);
-
 /* What the command may keep: --cap-drop, --cap-keep, --no-new-privs. */
 struct caps_request {
 	uint64_t drop;

@@ -16,7 +16,7 @@
 #   signame      signame_parse, and signame_format round trips
 #   duration     duration_parse, against a long double reference
 #   rewrite      -r FROM:TO specs through options_parse, against signame_parse
-#   caps         caps_parse (libcap's cap_from_name)
+#   caps         capname_parse (libcap names them back: the oracle)
 #   environment  environment_read after options_parse, the five variables
 #                taken from the input
 #   fmt          fmt_v with fixed formats and fuzzed arguments, against glibc
@@ -33,9 +33,9 @@ FUZZ_SECONDS ?= 60
 FUZZ_FLAGS   ?=
 FUZZ_TARGETS ?= options signame duration rewrite caps environment fmt
 FUZZ_DIR     := $(BUILD)/fuzz
-# The parsers, and what they link against (caps.c dies through msg.c).
+# The parsers, and what they link against.
 FUZZ_SUBJECT := lib/fmt.c lib/signame.c lib/duration.c init/options.c init/environment.c \
-                spawn/caps.c lib/msg.c lib/sys.c lib/exitcode.c
+                lib/capname.c lib/msg.c lib/sys.c lib/exitcode.c
 FUZZ_OBJS    := $(FUZZ_SUBJECT:%.c=$(FUZZ_DIR)/obj/%.o)
 FUZZ_BINS    := $(FUZZ_TARGETS:%=$(FUZZ_DIR)/fuzz_%)
 FUZZ_CFLAGS  := -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -g -O1 \

@@ -1,4 +1,4 @@
-/* caps_parse (through libcap's cap_from_name) on any text, the input up to
+/* capname_parse on any text, the input up to
  * its first NUL. Checked: the result is 0 or -1; "all" anywhere in the list
  * means every bit; bits already in the mask stay; case does not matter; every
  * capability parsed names itself back through cap_to_name; and the unknown
@@ -6,7 +6,7 @@
  * any size. */
 #include "fuzz.h"
 
-#include "caps.h"
+#include "capname.h"
 
 #include <ctype.h>
 #include <stdbool.h>
@@ -23,7 +23,7 @@ static int parse(const char *list, uint64_t *mask, size_t bad_len, char **bad_ou
 
 	if (!bad && bad_len)
 		abort();
-	r = caps_parse(list, mask, bad, bad_len);
+	r = capname_parse(list, mask, bad, bad_len);
 	CHECK(r == 0 || r == -1);
 	if (r < 0 && bad_len > 0)
 		CHECK(memchr(bad, '\0', bad_len) != NULL);

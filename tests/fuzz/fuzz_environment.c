@@ -147,7 +147,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (options_parse(argc, argv, &opts, err, ERR_LEN) == PARSE_RUN) {
 		before = opts;
-		environment_read(&opts);
+		environment_read(&opts, getpid());
 		check_environment(&before, &opts, value);
 	}
 

@@ -14,7 +14,7 @@ static struct options parse_env(char **argv, int argc)
 	char err[256];
 
 	cr_assert_eq(options_parse(argc, argv, &o, err, sizeof(err)), PARSE_RUN, "%s", err);
-	environment_read(&o);
+	environment_read(&o, getpid());
 	return o;
 }
 
