@@ -5,7 +5,7 @@
 
 #include "fmt.h"
 #include "msg.h"
-#include "sys.h"
+#include "readfile.h"
 
 #include <dirent.h>
 #include <fcntl.h>
@@ -18,18 +18,10 @@
 static bool leads_a_session(long pid, char *name, size_t len)
 {
 	char path[40], buf[512], *open, *close_paren, *end;
-	ssize_t n;
-	int fd;
 
 	fmt(path, sizeof(path), "/proc/%ld/stat", pid);
-	fd = sys_open(path, O_RDONLY);
-	if (fd < 0)
+	if (read_small(path, buf, sizeof(buf)) <= 0)
 		return false;
-	n = sys_read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return false;
-	buf[n] = '\0';
 	/* "PID (NAME) STATE PPID PGRP SESSION ...": NAME may hold ") ". */
 	open = strchr(buf, '(');
 	close_paren = strrchr(buf, ')');

@@ -6,6 +6,7 @@
 #include "fmt.h"
 #include "events.h"
 #include "msg.h"
+#include "readfile.h"
 #include "signame.h"
 #include "sys.h"
 
@@ -19,17 +20,10 @@
 static const char *zombie_name(pid_t pid, char *buf, size_t len)
 {
 	char path[32];
-	ssize_t n;
-	int fd;
 
 	fmt(path, sizeof(path), "/proc/%d/comm", (int)pid);
-	fd = sys_open(path, O_RDONLY);
-	n = fd < 0 ? -1 : sys_read(fd, buf, len - 1);
-	if (fd >= 0)
-		close(fd);
-	if (n <= 0)
+	if (read_small(path, buf, len) <= 0)
 		return "?";
-	buf[n] = '\0';
 	buf[strcspn(buf, "\n")] = '\0';
 	return buf;
 }

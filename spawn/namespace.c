@@ -6,6 +6,7 @@
 #include "caps.h"
 #include "fmt.h"
 #include "msg.h"
+#include "readfile.h"
 #include "sys.h"
 
 #include <errno.h>
@@ -61,14 +62,8 @@ const char *namespace_option(unsigned long flags)
  * without the newline; "unreadable" if it cannot be read. */
 static const char *read_setting(const char *path, char *buf, size_t len)
 {
-	int fd = sys_open(path, O_RDONLY);
-	ssize_t n = fd < 0 ? -1 : sys_read(fd, buf, len - 1);
-
-	if (fd >= 0)
-		close(fd);
-	if (n <= 0)
+	if (read_small(path, buf, len) <= 0)
 		return "unreadable";
-	buf[n] = '\0';
 	buf[strcspn(buf, "\n")] = '\0';
 	return buf;
 }

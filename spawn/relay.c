@@ -15,6 +15,7 @@
 #include "link.h"
 #include "msg.h"
 #include "pidfile.h"
+#include "readfile.h"
 #include "signals.h"
 #include "signame.h"
 #include "sys.h"
@@ -136,17 +137,10 @@ static void forward_one_cb(void *r, const struct signalfd_siginfo *si)
 static pid_t host_pid_of(int pidfd)
 {
 	char path[40], buf[512], *line;
-	ssize_t n;
-	int fd;
 
 	fmt(path, sizeof(path), "/proc/self/fdinfo/%d", pidfd);
-	fd = sys_open(path, O_RDONLY);
-	n = fd < 0 ? -1 : sys_read(fd, buf, sizeof(buf) - 1);
-	if (fd >= 0)
-		close(fd);
-	if (n <= 0)
+	if (read_small(path, buf, sizeof(buf)) <= 0)
 		return 0;
-	buf[n] = '\0';
 	line = strstr(buf, "\nPid:");
 	return line && atoi(line + 5) > 0 ? (pid_t)atoi(line + 5) : 0;
 }

@@ -12,6 +12,7 @@
 #include "userns.h"
 
 #include "msg.h"
+#include "readfile.h"
 #include "namespace.h"
 #include "sys.h"
 
@@ -69,19 +70,11 @@ static int explain(pid_t pid, const char *name, int err)
 static size_t identity_map(const char *kind, char *out, size_t cap)
 {
 	char path[32], in[MAP_MAX];
-	size_t have = 0, len = 0;
-	ssize_t n = 1;
-	int fd;
+	size_t len = 0;
 
 	fmt(path, sizeof(path), "/proc/self/%s_map", kind);
-	fd = sys_open(path, O_RDONLY);
-	if (fd < 0)
+	if (read_small(path, in, sizeof(in)) <= 0)
 		return 0;
-	/* A seq_file may hand out the lines over several reads. */
-	while (have < sizeof(in) - 1 && (n = sys_read(fd, in + have, sizeof(in) - 1 - have)) > 0)
-		have += (size_t)n;
-	close(fd);
-	in[have] = '\0';
 	/* Each line out is no longer than the line in (the kernel pads the
 	 * columns), so the map fits in what the kernel takes. */
 	for (const char *s = in; *s;) {

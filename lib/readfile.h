@@ -1,0 +1,13 @@
+/* Reading a small file whole: /proc entries, settings. */
+#ifndef NSINIT_READFILE_H
+#define NSINIT_READFILE_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+/* Read path into buf, at most len - 1 bytes, and NUL-terminate it. A /proc
+ * file may come in several reads, so it reads until EOF or a full buffer.
+ * Returns the length read, or -1 with errno set (buf is then ""). */
+ssize_t read_small(const char *path, char *buf, size_t len);
+
+#endif
