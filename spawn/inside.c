@@ -86,7 +86,7 @@ static int private_from_chroot(void)
 	}
 	if (chroot(".") < 0)
 		goto out;
-	r = mount("none", "/", NULL, MS_REC | MS_PRIVATE, NULL);
+	r = mount("none", "/", "none", MS_REC | MS_PRIVATE, NULL);
 out:
 	/* Back into the chroot, whatever happened. */
 	if (fchdir(root) < 0 || chroot(".") < 0 || chdir("/") < 0)
@@ -101,7 +101,7 @@ static int make_private(char *why, size_t len)
 {
 	/* The copied mounts may be shared with the caller's (systemd makes /
 	 * shared). */
-	if (mount("none", "/", NULL, MS_REC | MS_PRIVATE, NULL) == 0)
+	if (mount("none", "/", "none", MS_REC | MS_PRIVATE, NULL) == 0)
 		return 0;
 	if (errno == EINVAL && private_from_chroot() == 0)
 		return 0;
