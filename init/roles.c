@@ -1,0 +1,128 @@
+/* nsinit's two roles: the relay and PID 1 of namespaces it makes, or PID 1
+ * right here (already PID 1, -s, or where no namespace can be made). */
+#include "roles.h"
+
+#include "exitcode.h"
+#include "link.h"
+#include "inside.h"
+#include "msg.h"
+#include "namespace.h"
+#include "pid1.h"
+#include "pidfile.h"
+#include "relay.h"
+
+#include <errno.h>
+#include <sched.h>
+#include <string.h>
+#include <unistd.h>
+
+/* No namespace can be made here, and none was asked for by name: do what
+ * tini and dumb-init do in the same place, with one line saying why. */
+static int fall_back(const struct options *opts, const sigset_t *original_mask, const char *why)
+{
+	struct options here = *opts;
+
+	warn("%s; running as a subreaper (-s) instead; pass --namespace to make this an error",
+	     why);
+	here.role = ROLE_NO_NAMESPACE;
+	return roles_here(&here, original_mask);
+}
+
+/* In the new namespaces' PID 1: mount /proc and the rest, then be init. */
+static int be_pid1(const struct options *opts, const sigset_t *original_mask,
+		   unsigned long flags, int sock, bool may_fall_back)
+{
+	char why[768];
+	bool no_proc;
+
+	if (inside_setup(opts->hostname, opts->root, flags, why, sizeof(why), &no_proc) == 0)
+		return pid1_run(opts, original_mask, sock, false);
+	if (!no_proc || !may_fall_back)
+		die("%s", why);
+	/* The relay runs the command itself, without a namespace. */
+	(void)link_send(sock, LINK_FALLBACK, 0, 0, why, strlen(why), -1);
+	return EXIT_NSINIT_FAILED;
+}
+
+/* Make the namespaces: the parent stays outside as the relay, the child is
+ * their PID 1. The child waits for the relay's go-ahead (the user
+ * namespace's maps, the pid file) before it sets anything up inside. Each
+ * returns the exit code of nsinit. */
+int roles_in_new_namespace(const struct options *opts, const sigset_t *original_mask)
+{
+	unsigned long flags = namespace_flags(opts->extra_ns, opts->user_ns);
+	bool may_fall_back =
+		opts->role == ROLE_AUTO && !opts->extra_ns && !opts->user_ns && !opts->root;
+	char why[768];
+	struct relay_request rq = {
+		.rules = &opts->rules,
+		.to_group = opts->target == TARGET_GROUP,
+		.hold_stops = opts->stop_delay_us > 0,
+		.tty_foreground = opts->tty_foreground,
+		.needs_go = (flags & CLONE_NEWUSER) || opts->pid_file,
+		.user_ns = flags & CLONE_NEWUSER,
+		.map_current_user = opts->map_current_user,
+		.pid_file = opts->pid_file,
+		.fallback_why = why,
+		.fallback_len = sizeof(why),
+	};
+	int sock[2], code;
+	pid_t pid;
+
+	link_pair(sock);
+	pid = namespace_clone(flags);
+	if (pid < 0) {
+		bool no_namespace_here = namespace_explain(errno, flags, why, sizeof(why));
+
+		close(sock[0]);
+		close(sock[1]);
+		if (!no_namespace_here || !may_fall_back)
+			die("%s", why);
+		return fall_back(opts, original_mask, why);
+	}
+	if (pid == 0) {
+		close(sock[0]);
+		if (rq.needs_go)
+			link_wait_go(sock[1]);
+		return be_pid1(opts, original_mask, flags, sock[1], may_fall_back);
+	}
+	close(sock[1]);
+	code = relay_run(&rq, pid, sock[0]);
+	if (code == RELAY_FALLBACK)
+		return fall_back(opts, original_mask, why);
+	return code;
+}
+
+/* Acting as init right here: the options that ask for namespaces of
+ * nsinit's own cannot be honoured, and saying so beats ignoring them. */
+static void refuse_namespace_options(const struct options *opts)
+{
+	const char *option = namespace_option(opts->extra_ns | (opts->user_ns ? CLONE_NEWUSER : 0));
+
+	if (!option && opts->root)
+		option = "root";
+	if (!option)
+		return;
+	if (opts->role == ROLE_NO_NAMESPACE)
+		die("--%s needs a new namespace, which --no-namespace (or -s) rules out; drop one "
+		    "of them",
+		    option);
+	die("--%s needs a new namespace, but nsinit is PID 1 here and acts as init in place; "
+	    "add --namespace, or drop --%s",
+	    option, option);
+}
+
+/* Without namespaces, the pid file names nsinit itself: it is the init. */
+int roles_here(const struct options *opts, const sigset_t *original_mask)
+{
+	struct pidfile pf = { .written = false };
+	int code;
+
+	refuse_namespace_options(opts);
+	if (opts->pid_file && pidfile_write(&pf, opts->pid_file, getpid()) < 0)
+		return EXIT_NSINIT_FAILED;
+	code = pid1_run(opts, original_mask, -1, pf.written);
+	pidfile_remove(&pf);
+	return code;
+}
+
