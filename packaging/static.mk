@@ -1,22 +1,34 @@
-# Static build: a fully static x86_64 nsinit linked against musl and a libcap
-# built for musl. Included from the Makefile; reuses its SRCS, CPPFLAGS,
-# WARNINGS and BUILD.
+# Static build: a fully static, position-independent (static-pie) x86_64
+# nsinit linked against musl and a libcap built for musl.
+# Included from the Makefile; reuses its SRCS, CPPFLAGS, WARNINGS and BUILD.
 #
-#   make static        build $(BUILD)/static/nsinit (stripped) and check it:
-#                      statically linked, no interpreter, no dynamic section,
-#                      at most 64 KiB; installs musl-tools & co. if missing
-#   make static-smoke  run it as PID 1 in a chroot holding nothing but itself
-#                      and a static busybox; fails unless `ps` there shows
-#                      nsinit as PID 1 and the command's output comes through
+#   make static        build $(BUILD)/static/nsinit (stripped) and check it
+#                      (static-check below): static-pie, no interpreter, no
+#                      shared libraries, full RELRO, code apart from data,
+#                      nothing writable and executable, stack protector, at
+#                      most 96 KiB; installs what it needs
+#   make static-smoke  run the binary as PID 1 in a chroot holding
+#                      nothing but itself and a static busybox; fails unless
+#                      `ps` there shows nsinit as PID 1 and the command's
+#                      output comes through
 #
 # Why static: the binary has to work as the init of containers and chroots
 # that have no libc of their own (or another libc than the host's). Why musl:
 # glibc's static libc is large and still wants NSS modules at run time. Why
 # libcap from source: Debian ships no libcap built for musl.
 #
-# Variables (override on the command line): MUSL_CC, STATIC_CFLAGS,
+# Why static-pie: this binary is PID 1 of every container it runs in, and the
+# one process there that holds every capability; a fixed-address binary hands
+# an attacker every ROP gadget's address. As a static-pie, the kernel loads it
+# at a random base and musl's rcrt1.o relocates it before main (nothing is
+# resolved by name: there is no interpreter and no shared library). It costs
+# the relocation table (~4 KiB, some 170 relative relocations) and a few
+# microseconds at start-up.
+#
+# Variables (override on the command line): STATIC_GCC, STATIC_CFLAGS,
 # STATIC_LDFLAGS, STATIC_MAX_SIZE, LIBCAP_SRC_CACHE.
 
+# --- Files ---------------------------------------------------------------
 STATIC_DIR        := $(BUILD)/static
 STATIC_BIN        := $(STATIC_DIR)/nsinit
 # Kept unstripped for nm/size and for debugging a crash of the shipped binary.
@@ -26,40 +38,49 @@ STATIC_OBJS       := $(SRCS:%.c=$(STATIC_DIR)/%.o) $(STATIC_DIR)/packaging/tiny_
 STATIC_LIBCAP     := $(STATIC_DIR)/libcap
 STATIC_LIBCAP_A   := $(STATIC_LIBCAP)/lib/libcap.a
 STATIC_KHDRS      := $(STATIC_DIR)/kernel-headers
+STATIC_SPECS      := $(STATIC_DIR)/musl.specs
 STATIC_SMOKE_ROOT := $(STATIC_DIR)/smoke-root
 # Outside $(STATIC_DIR) so that `rm -rf build/static` does not cost a refetch.
 LIBCAP_SRC_CACHE  ?= $(BUILD)/libcap-src
 
-MUSL_CC ?= musl-gcc
-# -Os and per-function/data sections (with --gc-sections below) for size; no
-# unwind tables, as nothing unwinds C frames here (no C++, no backtrace()).
-# -fstack-protector-strong stays: musl seeds the canary from AT_RANDOM, and
-# a PID 1 that parses arguments is worth the ~1.2 KiB it costs here.
-# No -D_FORTIFY_SOURCE: musl has no fortified functions, so it would do nothing.
-STATIC_CFLAGS  ?= -Os -ffunction-sections -fdata-sections \
+# --- Compiler and flags --------------------------------------------------
+# Debian's musl-gcc wrapper cannot link a static-pie: its specs hard-wire
+# Scrt1.o (which expects a dynamic linker) where a static-pie needs musl's
+# self-relocating rcrt1.o. So gcc gets our own specs, made from
+# packaging/musl.specs.in: musl's headers and libc.a instead of glibc's, and
+# rcrt1.o with `-static -pie --no-dynamic-linker` for -static-pie.
+STATIC_GCC ?= x86_64-linux-gnu-gcc
+STATIC_CC  := $(STATIC_GCC) -specs $(abspath $(STATIC_SPECS))
+STATIC_MUSL_INC := /usr/include/x86_64-linux-musl
+STATIC_MUSL_LIB := /usr/lib/x86_64-linux-musl
+
+# -fPIE for the static-pie. -Os and per-function/data sections (with
+# --gc-sections below) for size; no unwind tables, as nothing unwinds C frames
+# here (no C++, no backtrace()). -fstack-protector-strong: musl seeds the
+# canary from AT_RANDOM, and a PID 1 that parses arguments is worth the
+# ~1.2 KiB it costs here. No -D_FORTIFY_SOURCE: musl has no fortified
+# functions, so it would do nothing.
+STATIC_CFLAGS  ?= -Os -fPIE -ffunction-sections -fdata-sections \
                   -fno-asynchronous-unwind-tables -fno-unwind-tables \
                   -fstack-protector-strong
-# Classic static, not static-pie: Debian's musl-gcc specs cannot link a
-# static-pie (they hard-wire Scrt1.o, not musl's self-relocating rcrt1.o), and
-# `file` must say "statically linked". Stack, heap and mmap are still
-# randomized; the text is not. RELRO (with -z now) still write-protects
-# .got/.init_array/.data.rel.ro, and the stack stays non-executable.
-# -z noseparate-code: binutils' default puts the ELF headers, the code and the
-# rodata in separate page-aligned segments, which costs ~8 KiB of padding here
-# (an eighth of the size budget). What it buys is that rodata is not
-# executable, i.e. fewer ROP gadgets; but in a non-PIE static binary every
-# gadget of the 50+ KiB of code is already at a fixed, known address, so the
-# gain is negligible next to the cost.
-STATIC_LDFLAGS ?= -static -Wl,--gc-sections -Wl,-z,relro -Wl,-z,now -Wl,-z,noexecstack \
-                  -Wl,-z,noseparate-code
-STATIC_MAX_SIZE ?= 65536
+# -z relro -z now: full RELRO, i.e. the GOT, .init_array and .data.rel.ro go
+# into one GNU_RELRO segment, to be made read-only once rcrt1.o has relocated
+# them. -z separate-code (binutils' default on x86_64, not everywhere): the
+# ELF headers, the code and the rodata get separate page-aligned segments, so
+# only the code is executable. It costs about 8 KiB of page padding on
+# x86_64; it used to be traded away for that (-z noseparate-code), when the
+# binary was not a PIE and every gadget was at a known address anyway.
+STATIC_LDFLAGS ?= -static-pie -Wl,--gc-sections -Wl,-z,relro -Wl,-z,now -Wl,-z,noexecstack \
+                  -Wl,-z,separate-code
+# The budget: 96 KiB for the stripped file (x86_64, 4 KiB pages).
+STATIC_MAX_SIZE ?= 98304
 
 # -isystem, not -I: their headers are not ours to hold to -Werror. libcap's
 # directory comes first, so its <linux/capability.h> (the one libcap.a was
-# compiled against) wins over the kernel headers' copy. Debian's musl-gcc
-# passes -nostdinc and searches only /usr/include/x86_64-linux-musl, so
-# glibc's /usr/include (and its sys/capability.h) is never seen; musl ships no
-# kernel headers, hence the directory of linux/, asm/ and asm-generic/ links.
+# compiled against) wins over the kernel headers' copy. The specs pass
+# -nostdinc and search only musl's include directory, so glibc's /usr/include
+# (and its sys/capability.h) is never seen; musl ships no kernel headers, hence
+# the directory of linux/, asm/ and asm-generic/ links.
 STATIC_CPPFLAGS := -isystem $(STATIC_LIBCAP)/include -isystem $(STATIC_KHDRS)
 
 .PHONY: static static-deps static-check static-smoke static-smoke-deps
@@ -68,16 +89,18 @@ static: $(STATIC_BIN) static-check
 
 # Installed only when missing, like the Makefile's deps target, so a machine
 # set up once also builds offline (with the libcap tarballs cached).
-#   musl-tools: musl-gcc; file: static-check; xz-utils, patch: unpacking and
-#   patching libcap; debian-archive-keyring: to authenticate the libcap source;
+#   gcc, binutils, musl-dev (musl's headers, libc.a and crt files);
+#   file: static-check; xz-utils, patch: unpacking and patching libcap;
+#   debian-archive-keyring: to authenticate the libcap source;
 #   linux-libc-dev: <linux/types.h> and friends, which libcap's header needs.
 static-deps:
 	@missing=; \
-	command -v $(MUSL_CC) >/dev/null || missing="$$missing musl-tools"; \
+	for p in gcc binutils musl-dev linux-libc-dev; do \
+		dpkg-query -W -f '$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || missing="$$missing $$p"; \
+	done; \
 	command -v file >/dev/null || missing="$$missing file"; \
 	command -v xz >/dev/null || missing="$$missing xz-utils"; \
 	command -v patch >/dev/null || missing="$$missing patch"; \
-	command -v strip >/dev/null || missing="$$missing binutils"; \
 	[ -r /usr/share/keyrings/debian-archive-keyring.gpg ] || missing="$$missing debian-archive-keyring"; \
 	[ -r /usr/include/linux/types.h ] || missing="$$missing linux-libc-dev"; \
 	if [ -n "$$missing" ]; then \
@@ -85,8 +108,14 @@ static-deps:
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
 	fi
 
-# Links, not copies: the host's headers are the ones linux-libc-dev keeps up to
-# date, and only these three directories are exposed to musl-gcc.
+$(STATIC_SPECS): packaging/musl.specs.in | static-deps
+	@mkdir -p $(dir $@)
+	@[ -r $(STATIC_MUSL_LIB)/rcrt1.o ] || { echo "static: $(STATIC_MUSL_LIB)/rcrt1.o is missing" >&2; exit 1; }
+	sed -e 's|@MUSL_INC@|$(STATIC_MUSL_INC)|g' -e 's|@MUSL_LIB@|$(STATIC_MUSL_LIB)|g' \
+		-e 's|@ARCH@|x86_64|g' packaging/musl.specs.in >$@.tmp && mv $@.tmp $@
+
+# Links, not copies: the host's headers are the ones linux-libc-dev keeps up
+# to date, and only these three directories are exposed to the compiler.
 $(STATIC_KHDRS)/.stamp: | static-deps
 	@rm -rf $(STATIC_KHDRS) && mkdir -p $(STATIC_KHDRS)
 	ln -s /usr/include/linux $(STATIC_KHDRS)/linux
@@ -96,47 +125,71 @@ $(STATIC_KHDRS)/.stamp: | static-deps
 
 # The script fetches (once, into $(LIBCAP_SRC_CACHE)), verifies against
 # packaging/libcap.sha256, patches and builds; see its header for why.
-$(STATIC_LIBCAP_A): packaging/libcap-musl.sh packaging/libcap.sha256 $(STATIC_KHDRS)/.stamp | static-deps
-	CC="$(MUSL_CC)" CFLAGS="$(STATIC_CFLAGS) -isystem $(abspath $(STATIC_KHDRS))" \
+$(STATIC_LIBCAP_A): packaging/libcap-musl.sh packaging/libcap.sha256 $(STATIC_KHDRS)/.stamp $(STATIC_SPECS) | static-deps
+	CC="$(STATIC_CC)" \
+	CFLAGS="$(STATIC_CFLAGS) -isystem $(abspath $(STATIC_KHDRS))" \
 	sh packaging/libcap-musl.sh $(LIBCAP_SRC_CACHE) $(STATIC_DIR)/libcap-build $(STATIC_LIBCAP)
 
 # A static pattern rule, so it wins over the Makefile's $(BUILD)/%.o rule for
 # the same paths. Objects depend on libcap.a for its headers (and are rebuilt
 # when it changes).
-$(STATIC_OBJS): $(STATIC_DIR)/%.o: %.c $(wildcard lib/*.h init/*.h spawn/*.h) $(STATIC_LIBCAP_A)
+$(STATIC_OBJS): $(STATIC_DIR)/%.o: %.c $(wildcard lib/*.h init/*.h spawn/*.h) $(STATIC_LIBCAP_A) $(STATIC_SPECS)
 	@mkdir -p $(dir $@)
-	$(MUSL_CC) $(CPPFLAGS) $(STATIC_CPPFLAGS) $(WARNINGS) $(STATIC_CFLAGS) -c -o $@ $<
+	$(STATIC_CC) $(CPPFLAGS) $(STATIC_CPPFLAGS) $(WARNINGS) $(STATIC_CFLAGS) -c -o $@ $<
 
-$(STATIC_UNSTRIPPED): $(STATIC_OBJS) $(STATIC_LIBCAP_A)
-	$(MUSL_CC) $(STATIC_CFLAGS) $(STATIC_LDFLAGS) -o $@ $(STATIC_OBJS) $(STATIC_LIBCAP_A)
+$(STATIC_UNSTRIPPED): $(STATIC_OBJS) $(STATIC_LIBCAP_A) $(STATIC_SPECS)
+	$(STATIC_CC) $(STATIC_CFLAGS) $(STATIC_LDFLAGS) -o $@ $(STATIC_OBJS) $(STATIC_LIBCAP_A)
 
 # A separate strip rather than -s, so the unstripped binary stays for nm and
 # gdb. .comment only holds compiler version strings.
 $(STATIC_BIN): $(STATIC_UNSTRIPPED)
 	strip --strip-all -R .comment -o $@ $<
 
-# Fails unless the binary is what a libc-less root can run: `file` says
-# statically linked, there is no program interpreter and no dynamic section,
-# nsinit's sources saw libcap's <sys/capability.h> rather than glibc's, and
-# the stripped size is within budget.
+# Fails unless the binary is what a libc-less root can run, hardened as
+# promised. Each check names what it found.
+#   - `file` says static-pie; ELF type DYN (position-independent, so the
+#     kernel picks a random base); no program interpreter; no NEEDED entry
+#     (the dynamic section of a static-pie only drives rcrt1.o's relocation)
+#   - full RELRO: a GNU_RELRO segment and BIND_NOW
+#   - no segment both writable and executable, the stack included
+#   - code apart from data: the executable segment holds neither the ELF
+#     headers (offset 0) nor .rodata
+#   - stack protector: __stack_chk_fail is linked in
+#   - nsinit's sources saw libcap's <sys/capability.h>, not glibc's
+#   - the stripped size is within budget
 static-check: $(STATIC_BIN)
-	@set -e; f=$(STATIC_BIN); \
+	@set -e; f=$(STATIC_BIN); u=$(STATIC_UNSTRIPPED); \
+	fail() { echo "static-check: $$f: $$*" >&2; exit 1; }; \
 	desc=$$(file -b $$f); echo "file: $$desc"; \
-	case "$$desc" in *"statically linked"*) ;; \
-		*) echo "static-check: $$f is not statically linked" >&2; exit 1;; esac; \
-	if readelf -lW $$f | grep -q INTERP; then \
-		echo "static-check: $$f has a program interpreter" >&2; exit 1; fi; \
-	if ! readelf -dW $$f | grep -q 'no dynamic section'; then \
-		echo "static-check: $$f has a dynamic section" >&2; exit 1; fi; \
+	case "$$desc" in *"static-pie linked"*) ;; *) fail "file does not say static-pie linked";; esac; \
+	type=$$(readelf -hW $$f | sed -n 's/^ *Type: *\([A-Z]*\).*/\1/p'); \
+	[ "$$type" = DYN ] || fail "ELF type is $$type, not DYN (not position-independent)"; \
+	phdrs=$$(readelf -lW $$f); \
+	if printf '%s\n' "$$phdrs" | grep -q INTERP; then fail "has a program interpreter"; fi; \
+	dyn=$$(readelf -dW $$f); \
+	if printf '%s\n' "$$dyn" | grep -q NEEDED; then fail "needs shared libraries: $$(printf '%s\n' "$$dyn" | grep NEEDED)"; fi; \
+	printf '%s\n' "$$phdrs" | grep -q GNU_RELRO || fail "no GNU_RELRO segment"; \
+	printf '%s\n' "$$dyn" | grep -Eq 'BIND_NOW|FLAGS_1.* NOW' || fail "not linked with -z now (no BIND_NOW)"; \
+	wx=$$(printf '%s\n' "$$phdrs" | awk '/^ +[A-Z_]+ +0x/ { n = split($$0, w, " "); f = ""; \
+		for (i = 7; i < n; i++) f = f w[i]; if (f ~ /W/ && f ~ /E/) print }'); \
+	[ -z "$$wx" ] || fail "segment both writable and executable: $$wx"; \
+	printf '%s\n' "$$phdrs" | grep -q 'GNU_STACK.* RW ' || fail "the stack is not RW only"; \
+	code=$$(printf '%s\n' "$$phdrs" | awk '$$1 == "LOAD" && $$0 ~ / R E / { print $$2; exit }'); \
+	[ -n "$$code" ] && [ "$$code" != 0x000000 ] || fail "the code segment starts at offset 0 (holds the ELF headers): linked with -z noseparate-code?"; \
+	codeidx=$$(printf '%s\n' "$$phdrs" | awk '/^ +[A-Z_]+ +0x/ { i++ } $$1 == "LOAD" && / R E / { printf "%02d", i - 1; exit }'); \
+	if printf '%s\n' "$$phdrs" | grep -E "^ +$$codeidx " | grep -q '\.rodata'; then fail "the code segment holds .rodata"; fi; \
+	nm $$u | grep -q ' __stack_chk_fail$$' || fail "no __stack_chk_fail: built without a stack protector?"; \
+	echo "elf: $$type, $$(printf '%s\n' "$$phdrs" | awk '$$1 == "LOAD" { n = split($$0, w, " "); fl = w[7]; \
+		for (i = 8; i < n; i++) fl = fl " " w[i]; f = f sep fl; sep = ", " } \
+		END { printf "LOAD segments %s", f }'), GNU_RELRO, BIND_NOW, no INTERP, no NEEDED, stack protector"; \
 	hdr=$$(echo '#include <sys/capability.h>' | \
-		$(MUSL_CC) $(STATIC_CPPFLAGS) -H -E -o /dev/null -x c - 2>&1 | sed -n 's/^\. //p'); \
+		$(STATIC_CC) $(STATIC_CPPFLAGS) -H -E -o /dev/null -x c - 2>&1 | sed -n 's/^\. //p'); \
 	case "$$hdr" in $(abspath $(STATIC_LIBCAP))/*|$(STATIC_LIBCAP)/*) ;; \
-		*) echo "static-check: <sys/capability.h> resolves to '$$hdr', not libcap's for musl" >&2; exit 1;; esac; \
+		*) fail "<sys/capability.h> resolves to '$$hdr', not libcap's for musl";; esac; \
 	size=$$(stat -c %s $$f); \
-	echo "size: $$size bytes stripped (limit $(STATIC_MAX_SIZE)), $$(stat -c %s $(STATIC_UNSTRIPPED)) unstripped"; \
-	size -A $(STATIC_UNSTRIPPED) | awk '/^\./ && $$2 > 0 && $$3 > 0 { printf "  %-14s %6d\n", $$1, $$2 }'; \
-	if [ $$size -gt $(STATIC_MAX_SIZE) ]; then \
-		echo "static-check: $$f is $$size bytes, over $(STATIC_MAX_SIZE)" >&2; exit 1; fi
+	echo "size: $$size bytes stripped (limit $(STATIC_MAX_SIZE)), $$(stat -c %s $$u) unstripped"; \
+	size -A $$u | awk '/^\./ && $$2 > 0 && $$3 > 0 { printf "  %-14s %6d\n", $$1, $$2 }'; \
+	[ $$size -le $(STATIC_MAX_SIZE) ] || fail "$$size bytes, over $(STATIC_MAX_SIZE)"
 
 # A static busybox for the smoke test's root. Debian's busybox-static is
 # installed if no busybox is; if the dynamic busybox package is installed (the
