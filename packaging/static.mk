@@ -9,8 +9,9 @@
 #                      most 96 KiB; installs what it needs
 #   make static-smoke  run the binary as PID 1 in a chroot holding
 #                      nothing but itself and a static busybox; fails unless
-#                      `ps` there shows nsinit as PID 1 and the command's
-#                      output comes through
+#                      `ps` there shows nsinit as PID 1, the command's output
+#                      comes through, and PID 1's maps show it loaded at a
+#                      different address each run with its RELRO read-only
 #
 # Why static: the binary has to work as the init of containers and chroots
 # that have no libc of their own (or another libc than the host's). Why musl:
@@ -34,7 +35,10 @@ STATIC_BIN        := $(STATIC_DIR)/nsinit
 # Kept unstripped for nm/size and for debugging a crash of the shipped binary.
 STATIC_UNSTRIPPED := $(STATIC_DIR)/nsinit.unstripped
 # packaging/tiny_malloc.c replaces musl's malloc in this build only (see there why).
-STATIC_OBJS       := $(SRCS:%.c=$(STATIC_DIR)/%.o) $(STATIC_DIR)/packaging/tiny_malloc.o
+# packaging/static_relro.c makes the GNU_RELRO segment read-only at start-up,
+# which musl's rcrt1.o does not do (see there); this build only.
+STATIC_OBJS       := $(SRCS:%.c=$(STATIC_DIR)/%.o) $(STATIC_DIR)/packaging/tiny_malloc.o \
+                     $(STATIC_DIR)/packaging/static_relro.o
 STATIC_LIBCAP     := $(STATIC_DIR)/libcap
 STATIC_LIBCAP_A   := $(STATIC_LIBCAP)/lib/libcap.a
 STATIC_KHDRS      := $(STATIC_DIR)/kernel-headers
@@ -64,10 +68,11 @@ STATIC_CFLAGS  ?= -Os -fPIE -ffunction-sections -fdata-sections \
                   -fno-asynchronous-unwind-tables -fno-unwind-tables \
                   -fstack-protector-strong
 # -z relro -z now: full RELRO, i.e. the GOT, .init_array and .data.rel.ro go
-# into one GNU_RELRO segment, to be made read-only once rcrt1.o has relocated
-# them. -z separate-code (binutils' default on x86_64, not everywhere): the
-# ELF headers, the code and the rodata get separate page-aligned segments, so
-# only the code is executable. It costs about 8 KiB of page padding on
+# into one GNU_RELRO segment, made read-only once rcrt1.o has relocated them
+# (by packaging/static_relro.c: musl's rcrt1.o does not). -z separate-code
+# (binutils' default on x86_64, not everywhere): the ELF headers, the code and
+# the rodata get separate page-aligned segments, so only the code is
+# executable. It costs about 8 KiB of page padding on
 # x86_64; it used to be traded away for that (-z noseparate-code), when the
 # binary was not a PIE and every gadget was at a known address anyway.
 STATIC_LDFLAGS ?= -static-pie -Wl,--gc-sections -Wl,-z,relro -Wl,-z,now -Wl,-z,noexecstack \
@@ -249,5 +254,22 @@ static-smoke: static static-smoke-deps
 		{ echo "static-smoke: ps does not show nsinit as PID 1" >&2; exit 1; }; \
 	[ "$$(printf '%s\n' "$$out" | tail -n 1)" = ok ] || \
 		{ echo "static-smoke: the command's output did not come through" >&2; exit 1; }; \
+	relro=$$(readelf -lW $(STATIC_BIN) | awk '$$1 == "GNU_RELRO" { print $$3 }'); \
+	pagesz=$$(getconf PAGESIZE); prev=; \
+	for run in 1 2; do \
+		maps=$$(timeout 30 chroot "$$root" /nsinit -- /bin/cat /proc/1/maps 2>&1) || \
+			{ echo "static-smoke: cannot read PID 1's maps: $$maps" >&2; exit 1; }; \
+		base=$$(printf '%s\n' "$$maps" | awk '$$6 ~ /\/nsinit$$/ && $$3 == "00000000" { sub(/-.*/, "", $$1); print $$1; exit }'); \
+		[ -n "$$base" ] || { echo "static-smoke: /nsinit not in PID 1's maps: $$maps" >&2; exit 1; }; \
+		want=$$(( 0x$$base + ($$relro & ~($$pagesz - 1)) )); \
+		perms=$$(printf '%s\n' "$$maps" | while read -r range perms rest; do \
+			lo=$${range%-*}; hi=$${range#*-}; \
+			if [ $$((0x$$lo)) -le $$want ] && [ $$want -lt $$((0x$$hi)) ]; then echo "$$perms"; break; fi; \
+		done); \
+		echo "static-smoke: run $$run: PID 1 loaded at 0x$$base; its RELRO page is $$perms"; \
+		[ "$$perms" = r--p ] || { echo "static-smoke: the RELRO page is not read-only at run time" >&2; exit 1; }; \
+		[ "$$base" != "$$prev" ] || { echo "static-smoke: loaded at the same address twice: no ASLR" >&2; exit 1; }; \
+		prev=$$base; \
+	done; \
 	unmount; trap - EXIT; rm -rf "$$root"; \
 	echo "static-smoke: ok"
