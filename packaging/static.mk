@@ -34,11 +34,9 @@ STATIC_DIR        := $(BUILD)/static
 STATIC_BIN        := $(STATIC_DIR)/nsinit
 # Kept unstripped for nm/size and for debugging a crash of the shipped binary.
 STATIC_UNSTRIPPED := $(STATIC_DIR)/nsinit.unstripped
-# packaging/tiny_malloc.c replaces musl's malloc in this build only (see there why).
 # packaging/static_relro.c makes the GNU_RELRO segment read-only at start-up,
 # which musl's rcrt1.o does not do (see there); this build only.
-STATIC_OBJS       := $(SRCS:%.c=$(STATIC_DIR)/%.o) $(STATIC_DIR)/packaging/tiny_malloc.o \
-                     $(STATIC_DIR)/packaging/static_relro.o
+STATIC_OBJS       := $(SRCS:%.c=$(STATIC_DIR)/%.o) $(STATIC_DIR)/packaging/static_relro.o
 STATIC_LIBCAP     := $(STATIC_DIR)/libcap
 STATIC_LIBCAP_A   := $(STATIC_LIBCAP)/lib/libcap.a
 STATIC_KHDRS      := $(STATIC_DIR)/kernel-headers
