@@ -1,13 +1,16 @@
-# Static build: a fully static, position-independent (static-pie) x86_64
-# nsinit linked against musl and a libcap built for musl.
+# Static build: a fully static, position-independent (static-pie) nsinit
+# linked against musl and a libcap built for musl, for x86_64 or aarch64.
 # Included from the Makefile; reuses its SRCS, CPPFLAGS, WARNINGS and BUILD.
 #
-#   make static        build $(BUILD)/static/nsinit (stripped) and check it
-#                      (static-check below): static-pie, no interpreter, no
-#                      shared libraries, full RELRO, code apart from data,
-#                      nothing writable and executable, stack protector, at
-#                      most 96 KiB; installs what it needs
-#   make static-smoke  run the binary as PID 1 in a chroot holding
+#   make static        build $(BUILD)/static/nsinit (stripped) for this machine
+#                      and check it (static-check below): static-pie, no
+#                      interpreter, no shared libraries, full RELRO, code apart
+#                      from data, nothing writable and executable, stack
+#                      protector, at most 96 KiB; installs what it needs
+#   make static ARCH=aarch64
+#                      the same, cross-built with Debian's aarch64 toolchain,
+#                      into $(BUILD)/static-aarch64/nsinit
+#   make static-smoke  run the native binary as PID 1 in a chroot holding
 #                      nothing but itself and a static busybox; fails unless
 #                      `ps` there shows nsinit as PID 1, the command's output
 #                      comes through, and PID 1's maps show it loaded at a
@@ -26,11 +29,46 @@
 # the relocation table (~4 KiB, some 170 relative relocations) and a few
 # microseconds at start-up.
 #
-# Variables (override on the command line): STATIC_GCC, STATIC_CFLAGS,
+# Variables (override on the command line): ARCH, STATIC_GCC, STATIC_CFLAGS,
 # STATIC_LDFLAGS, STATIC_MAX_SIZE, LIBCAP_SRC_CACHE.
 
-# --- Files ---------------------------------------------------------------
+# --- Target architecture -------------------------------------------------
+# ARCH: x86_64 or aarch64 (Debian's amd64 and arm64 are accepted too); the
+# machine's own by default. Everything architecture-specific is in this block:
+# Debian's name for the architecture and the names derived from the GNU and
+# musl triplets. Other architectures would need their qemu and musl names
+# checked (armhf's musl triplet is arm-linux-musleabihf, for one).
+STATIC_HOST_ARCH := $(shell uname -m)
+ARCH ?= $(STATIC_HOST_ARCH)
+STATIC_ARCH := $(patsubst amd64,x86_64,$(patsubst arm64,aarch64,$(ARCH)))
+STATIC_DEB_ARCH := $(if $(filter x86_64,$(STATIC_ARCH)),amd64,$(if $(filter aarch64,$(STATIC_ARCH)),arm64))
+STATIC_GNU_TRIPLET  := $(STATIC_ARCH)-linux-gnu
+STATIC_MUSL_TRIPLET := $(STATIC_ARCH)-linux-musl
+
+ifeq ($(STATIC_ARCH),$(STATIC_HOST_ARCH))
+# Native: musl from the machine's musl-dev, kernel headers from linux-libc-dev.
+STATIC_CROSS      :=
 STATIC_DIR        := $(BUILD)/static
+STATIC_MUSL_ROOT  :=
+STATIC_KHDR_ROOT  := /usr/include
+STATIC_KHDR_ASM   := /usr/include/$(STATIC_GNU_TRIPLET)/asm
+STATIC_TOOL_PKGS  := gcc binutils musl-dev linux-libc-dev
+else
+# Cross: Debian's cross gcc and binutils and their kernel headers; musl-dev of
+# the target architecture unpacked under $(STATIC_DIR) by fetch-debs.sh (Debian
+# ships musl for arm64, but not as a cross package).
+STATIC_CROSS      := $(STATIC_GNU_TRIPLET)-
+STATIC_DIR        := $(BUILD)/static-$(STATIC_ARCH)
+STATIC_MUSL_ROOT  := $(abspath $(STATIC_DIR)/musl-$(STATIC_DEB_ARCH))
+STATIC_KHDR_ROOT  := /usr/$(STATIC_GNU_TRIPLET)/include
+STATIC_KHDR_ASM   := $(STATIC_KHDR_ROOT)/asm
+STATIC_TOOL_PKGS  := gcc-$(STATIC_GNU_TRIPLET) binutils-$(STATIC_GNU_TRIPLET) \
+                     linux-libc-dev-$(STATIC_DEB_ARCH)-cross
+endif
+STATIC_MUSL_INC := $(STATIC_MUSL_ROOT)/usr/include/$(STATIC_MUSL_TRIPLET)
+STATIC_MUSL_LIB := $(STATIC_MUSL_ROOT)/usr/lib/$(STATIC_MUSL_TRIPLET)
+
+# --- Files ---------------------------------------------------------------
 STATIC_BIN        := $(STATIC_DIR)/nsinit
 # Kept unstripped for nm/size and for debugging a crash of the shipped binary.
 STATIC_UNSTRIPPED := $(STATIC_DIR)/nsinit.unstripped
@@ -48,13 +86,15 @@ LIBCAP_SRC_CACHE  ?= $(BUILD)/libcap-src
 # --- Compiler and flags --------------------------------------------------
 # Debian's musl-gcc wrapper cannot link a static-pie: its specs hard-wire
 # Scrt1.o (which expects a dynamic linker) where a static-pie needs musl's
-# self-relocating rcrt1.o. So gcc gets our own specs, made from
+# self-relocating rcrt1.o, and they exist for the machine's own architecture
+# only. So the gcc driver of the target gets our own specs, made from
 # packaging/musl.specs.in: musl's headers and libc.a instead of glibc's, and
 # rcrt1.o with `-static -pie --no-dynamic-linker` for -static-pie.
-STATIC_GCC ?= x86_64-linux-gnu-gcc
+STATIC_GCC ?= $(STATIC_GNU_TRIPLET)-gcc
 STATIC_CC  := $(STATIC_GCC) -specs $(abspath $(STATIC_SPECS))
-STATIC_MUSL_INC := /usr/include/x86_64-linux-musl
-STATIC_MUSL_LIB := /usr/lib/x86_64-linux-musl
+STATIC_STRIP := $(STATIC_CROSS)strip
+STATIC_SIZE  := $(STATIC_CROSS)size
+STATIC_NM    := $(STATIC_CROSS)nm
 
 # -fPIE for the static-pie. -Os and per-function/data sections (with
 # --gc-sections below) for size; no unwind tables, as nothing unwinds C frames
@@ -67,16 +107,22 @@ STATIC_CFLAGS  ?= -Os -fPIE -ffunction-sections -fdata-sections \
                   -fstack-protector-strong
 # -z relro -z now: full RELRO, i.e. the GOT, .init_array and .data.rel.ro go
 # into one GNU_RELRO segment, made read-only once rcrt1.o has relocated them
-# (by packaging/static_relro.c: musl's rcrt1.o does not). -z separate-code
-# (binutils' default on x86_64, not everywhere): the ELF headers, the code and
-# the rodata get separate page-aligned segments, so only the code is
-# executable. It costs about 8 KiB of page padding on
-# x86_64; it used to be traded away for that (-z noseparate-code), when the
-# binary was not a PIE and every gadget was at a known address anyway.
+# (by packaging/static_relro.c: musl's rcrt1.o does not). -z separate-code (binutils'
+# default on x86_64, not everywhere): the ELF headers, the code and the rodata
+# get separate page-aligned segments, so only the code is executable. It costs
+# about 8 KiB of page padding on x86_64; it used to be traded away for that
+# (-z noseparate-code), when the binary was not a PIE and every gadget was at
+# a known address anyway. No -z max-page-size: aarch64's default of 64 KiB is
+# what lets the binary run on kernels with 64 KiB pages.
 STATIC_LDFLAGS ?= -static-pie -Wl,--gc-sections -Wl,-z,relro -Wl,-z,now -Wl,-z,noexecstack \
                   -Wl,-z,separate-code
-# The budget: 96 KiB for the stripped file (x86_64, 4 KiB pages).
-STATIC_MAX_SIZE ?= 98304
+# The budget: 96 KiB for the stripped file with x86_64's 4 KiB pages. On
+# aarch64 the segments are aligned to 64 KiB (binutils' default there), so that
+# the binary also runs on kernels with 16 or 64 KiB pages (RHEL's, Asahi's);
+# keeping code apart from data then pads the file by about 100 KiB of zeros
+# (measured: 198,032 bytes; 95,632 with -z max-page-size=4096, which would not
+# run on those kernels). The aarch64 budget is therefore 96 + 128 KiB.
+STATIC_MAX_SIZE ?= $(if $(filter aarch64,$(STATIC_ARCH)),229376,98304)
 
 # -isystem, not -I: their headers are not ours to hold to -Werror. libcap's
 # directory comes first, so its <linux/capability.h> (the one libcap.a was
@@ -92,13 +138,16 @@ static: $(STATIC_BIN) static-check
 
 # Installed only when missing, like the Makefile's deps target, so a machine
 # set up once also builds offline (with the libcap tarballs cached).
-#   gcc, binutils, musl-dev (musl's headers, libc.a and crt files);
+#   the target's gcc, binutils and kernel headers, and (natively) musl-dev;
 #   file: static-check; xz-utils, patch: unpacking and patching libcap;
-#   debian-archive-keyring: to authenticate the libcap source;
-#   linux-libc-dev: <linux/types.h> and friends, which libcap's header needs.
+#   debian-archive-keyring: to authenticate the libcap source (and the
+#   cross build's musl-dev); linux-libc-dev: <linux/types.h> and friends, which
+#   libcap's header needs.
 static-deps:
+	@case "$(STATIC_DEB_ARCH)" in "") \
+		echo "static: ARCH=$(ARCH) is not supported (x86_64 or aarch64)" >&2; exit 1;; esac
 	@missing=; \
-	for p in gcc binutils musl-dev linux-libc-dev; do \
+	for p in $(STATIC_TOOL_PKGS); do \
 		dpkg-query -W -f '$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || missing="$$missing $$p"; \
 	done; \
 	command -v file >/dev/null || missing="$$missing file"; \
@@ -111,25 +160,31 @@ static-deps:
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
 	fi
 
-$(STATIC_SPECS): packaging/musl.specs.in | static-deps
+# Cross only: the target's musl-dev (headers, libc.a, crt files), unpacked.
+$(STATIC_MUSL_ROOT)/.stamp: packaging/fetch-debs.sh | static-deps
+	sh packaging/fetch-debs.sh $(STATIC_DEB_ARCH) $(STATIC_MUSL_ROOT) musl-dev
+	@touch $@
+
+$(STATIC_SPECS): packaging/musl.specs.in $(if $(STATIC_CROSS),$(STATIC_MUSL_ROOT)/.stamp) | static-deps
 	@mkdir -p $(dir $@)
 	@[ -r $(STATIC_MUSL_LIB)/rcrt1.o ] || { echo "static: $(STATIC_MUSL_LIB)/rcrt1.o is missing" >&2; exit 1; }
 	sed -e 's|@MUSL_INC@|$(STATIC_MUSL_INC)|g' -e 's|@MUSL_LIB@|$(STATIC_MUSL_LIB)|g' \
-		-e 's|@ARCH@|x86_64|g' packaging/musl.specs.in >$@.tmp && mv $@.tmp $@
+		-e 's|@ARCH@|$(STATIC_ARCH)|g' packaging/musl.specs.in >$@.tmp && mv $@.tmp $@
 
-# Links, not copies: the host's headers are the ones linux-libc-dev keeps up
-# to date, and only these three directories are exposed to the compiler.
+# Links, not copies: the host's headers are the ones linux-libc-dev (or its
+# cross variant) keeps up to date, and only these three directories are
+# exposed to the compiler.
 $(STATIC_KHDRS)/.stamp: | static-deps
 	@rm -rf $(STATIC_KHDRS) && mkdir -p $(STATIC_KHDRS)
-	ln -s /usr/include/linux $(STATIC_KHDRS)/linux
-	ln -s /usr/include/asm-generic $(STATIC_KHDRS)/asm-generic
-	ln -s /usr/include/x86_64-linux-gnu/asm $(STATIC_KHDRS)/asm
+	ln -s $(STATIC_KHDR_ROOT)/linux $(STATIC_KHDRS)/linux
+	ln -s $(STATIC_KHDR_ROOT)/asm-generic $(STATIC_KHDRS)/asm-generic
+	ln -s $(STATIC_KHDR_ASM) $(STATIC_KHDRS)/asm
 	@touch $@
 
 # The script fetches (once, into $(LIBCAP_SRC_CACHE)), verifies against
 # packaging/libcap.sha256, patches and builds; see its header for why.
 $(STATIC_LIBCAP_A): packaging/libcap-musl.sh packaging/libcap.sha256 $(STATIC_KHDRS)/.stamp $(STATIC_SPECS) | static-deps
-	CC="$(STATIC_CC)" \
+	CC="$(STATIC_CC)" CROSS_COMPILE="$(STATIC_CROSS)" \
 	CFLAGS="$(STATIC_CFLAGS) -isystem $(abspath $(STATIC_KHDRS))" \
 	sh packaging/libcap-musl.sh $(LIBCAP_SRC_CACHE) $(STATIC_DIR)/libcap-build $(STATIC_LIBCAP)
 
@@ -146,10 +201,11 @@ $(STATIC_UNSTRIPPED): $(STATIC_OBJS) $(STATIC_LIBCAP_A) $(STATIC_SPECS)
 # A separate strip rather than -s, so the unstripped binary stays for nm and
 # gdb. .comment only holds compiler version strings.
 $(STATIC_BIN): $(STATIC_UNSTRIPPED)
-	strip --strip-all -R .comment -o $@ $<
+	$(STATIC_STRIP) --strip-all -R .comment -o $@ $<
 
 # Fails unless the binary is what a libc-less root can run, hardened as
-# promised. Each check names what it found.
+# promised. readelf reads any architecture's ELF; size and nm are the
+# target's. Each check names what it found.
 #   - `file` says static-pie; ELF type DYN (position-independent, so the
 #     kernel picks a random base); no program interpreter; no NEEDED entry
 #     (the dynamic section of a static-pie only drives rcrt1.o's relocation)
@@ -181,7 +237,7 @@ static-check: $(STATIC_BIN)
 	[ -n "$$code" ] && [ "$$code" != 0x000000 ] || fail "the code segment starts at offset 0 (holds the ELF headers): linked with -z noseparate-code?"; \
 	codeidx=$$(printf '%s\n' "$$phdrs" | awk '/^ +[A-Z_]+ +0x/ { i++ } $$1 == "LOAD" && / R E / { printf "%02d", i - 1; exit }'); \
 	if printf '%s\n' "$$phdrs" | grep -E "^ +$$codeidx " | grep -q '\.rodata'; then fail "the code segment holds .rodata"; fi; \
-	nm $$u | grep -q ' __stack_chk_fail$$' || fail "no __stack_chk_fail: built without a stack protector?"; \
+	$(STATIC_NM) $$u | grep -q ' __stack_chk_fail$$' || fail "no __stack_chk_fail: built without a stack protector?"; \
 	echo "elf: $$type, $$(printf '%s\n' "$$phdrs" | awk '$$1 == "LOAD" { n = split($$0, w, " "); fl = w[7]; \
 		for (i = 8; i < n; i++) fl = fl " " w[i]; f = f sep fl; sep = ", " } \
 		END { printf "LOAD segments %s", f }'), GNU_RELRO, BIND_NOW, no INTERP, no NEEDED, stack protector"; \
@@ -190,10 +246,9 @@ static-check: $(STATIC_BIN)
 	case "$$hdr" in $(abspath $(STATIC_LIBCAP))/*|$(STATIC_LIBCAP)/*) ;; \
 		*) fail "<sys/capability.h> resolves to '$$hdr', not libcap's for musl";; esac; \
 	size=$$(stat -c %s $$f); \
-	echo "size: $$size bytes stripped (limit $(STATIC_MAX_SIZE)), $$(stat -c %s $$u) unstripped"; \
-	size -A $$u | awk '/^\./ && $$2 > 0 && $$3 > 0 { printf "  %-14s %6d\n", $$1, $$2 }'; \
+	echo "size: $$size bytes stripped (limit $(STATIC_MAX_SIZE)), $$(stat -c %s $$u) unstripped, $(STATIC_ARCH)"; \
+	$(STATIC_SIZE) -A $$u | awk '/^\./ && $$2 > 0 && $$3 > 0 { printf "  %-14s %6d\n", $$1, $$2 }'; \
 	[ $$size -le $(STATIC_MAX_SIZE) ] || fail "$$size bytes, over $(STATIC_MAX_SIZE)"
-
 # A static busybox for the smoke test's root. Debian's busybox-static is
 # installed if no busybox is; if the dynamic busybox package is installed (the
 # two conflict), the .deb is only downloaded and unpacked under $(STATIC_DIR),
@@ -228,6 +283,7 @@ static-smoke-deps: | static-deps
 # The bind mount is undone on every exit path; a leftover from an interrupted
 # run is undone first, and nothing is removed while still mounted.
 static-smoke: static static-smoke-deps
+	@[ -z "$(STATIC_CROSS)" ] || { echo "static-smoke: ARCH=$(STATIC_ARCH) cannot run here" >&2; exit 1; }
 	@set -eu; root=$(abspath $(STATIC_SMOKE_ROOT)); \
 	mounts() { findmnt -rn -o TARGET | awk -v r="$$root" '$$0 == r || index($$0, r "/") == 1'; }; \
 	unmount() { \
