@@ -15,6 +15,9 @@
 #                      `ps` there shows nsinit as PID 1, the command's output
 #                      comes through, and PID 1's maps show it loaded at a
 #                      different address each run with its RELRO read-only
+#   make check-arm64   cross-build for aarch64 and run what qemu-user can run
+#                      (packaging/qemu-check.sh): --version, exit codes, -s,
+#                      --no-namespace, signal forwarding
 #
 # Why static: the binary has to work as the init of containers and chroots
 # that have no libc of their own (or another libc than the host's). Why musl:
@@ -132,7 +135,7 @@ STATIC_MAX_SIZE ?= $(if $(filter aarch64,$(STATIC_ARCH)),229376,98304)
 # the directory of linux/, asm/ and asm-generic/ links.
 STATIC_CPPFLAGS := -isystem $(STATIC_LIBCAP)/include -isystem $(STATIC_KHDRS)
 
-.PHONY: static static-deps static-check static-smoke static-smoke-deps
+.PHONY: static static-deps static-check static-smoke static-smoke-deps static-qemu check-arm64
 
 static: $(STATIC_BIN) static-check
 
@@ -283,7 +286,7 @@ static-smoke-deps: | static-deps
 # The bind mount is undone on every exit path; a leftover from an interrupted
 # run is undone first, and nothing is removed while still mounted.
 static-smoke: static static-smoke-deps
-	@[ -z "$(STATIC_CROSS)" ] || { echo "static-smoke: ARCH=$(STATIC_ARCH) cannot run here" >&2; exit 1; }
+	@[ -z "$(STATIC_CROSS)" ] || { echo "static-smoke: ARCH=$(STATIC_ARCH) cannot run here; see check-arm64" >&2; exit 1; }
 	@set -eu; root=$(abspath $(STATIC_SMOKE_ROOT)); \
 	mounts() { findmnt -rn -o TARGET | awk -v r="$$root" '$$0 == r || index($$0, r "/") == 1'; }; \
 	unmount() { \
@@ -327,3 +330,25 @@ static-smoke: static static-smoke-deps
 	done; \
 	unmount; trap - EXIT; rm -rf "$$root"; \
 	echo "static-smoke: ok"
+
+# --- Cross: what qemu-user can run --------------------------------------
+# qemu-$(ARCH)-static runs the cross-built binary on this machine, without
+# binfmt_misc (registering it would change the machine for everyone): the
+# script calls qemu explicitly, also for the target's static busybox when that
+# is the command. What qemu-user cannot emulate (clone with namespace flags,
+# among others) is left to a real machine of that architecture; see README.
+STATIC_QEMU        := qemu-$(STATIC_ARCH)-static
+STATIC_BUSYBOX_DIR := $(STATIC_DIR)/busybox-$(STATIC_DEB_ARCH)
+
+static-qemu: static
+	@[ -n "$(STATIC_CROSS)" ] || { echo "static-qemu: only for a cross build (ARCH=aarch64)" >&2; exit 1; }
+	@command -v $(STATIC_QEMU) >/dev/null || { \
+		echo "installing: qemu-user-static"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq qemu-user-static >/dev/null; }
+	@[ -x $(STATIC_BUSYBOX_DIR)/bin/busybox ] || \
+		sh packaging/fetch-debs.sh $(STATIC_DEB_ARCH) $(STATIC_BUSYBOX_DIR) busybox-static
+	sh packaging/qemu-check.sh $(STATIC_QEMU) $(STATIC_BIN) $(STATIC_BUSYBOX_DIR)/bin/busybox
+
+# A sub-make, as ARCH decides every path above.
+check-arm64:
+	@$(MAKE) --no-print-directory static-qemu ARCH=aarch64
