@@ -9,9 +9,12 @@
 #   PREFIX     where to install include/sys/capability.h, include/linux/
 #              capability.h and lib/libcap.a
 #
-# Environment: CC (default musl-gcc) and CFLAGS (code generation flags for
-# libcap's objects, e.g. -Os -ffunction-sections); LIBCAP_MIRROR (default
-# http://deb.debian.org/debian) and LIBCAP_SUITE (default bookworm).
+# Environment: CC (default musl-gcc; may carry options, e.g. `gcc -specs
+# FILE`) and CFLAGS (code generation flags for libcap's objects, e.g. -Os
+# -fPIE); CROSS_COMPILE (e.g. aarch64-linux-gnu-, empty for a native build):
+# the prefix of the target's ar and ranlib, which libcap's Make.Rules use;
+# LIBCAP_MIRROR (default http://deb.debian.org/debian) and LIBCAP_SUITE
+# (default bookworm).
 #
 # Why Debian's source package and not upstream's tarball: Debian's archive is
 # what every machine of this project (fresh Debian 12, root, nothing else on the
@@ -47,6 +50,7 @@ work=$2
 prefix=$(cd "$3" && pwd)
 CC=${CC:-musl-gcc}
 CFLAGS=${CFLAGS:--Os}
+CROSS_COMPILE=${CROSS_COMPILE:-}
 mirror=${LIBCAP_MIRROR:-http://deb.debian.org/debian}
 suite=${LIBCAP_SUITE:-bookworm}
 
@@ -55,7 +59,8 @@ orig=$(awk '$2 ~ /\.orig\.tar\.xz$/ { print $2 }' "$pins")
 debian=$(awk '$2 ~ /\.debian\.tar\.xz$/ { print $2 }' "$pins")
 [ -n "$orig" ] && [ -n "$debian" ] || die "$pins must pin one .orig.tar.xz and one .debian.tar.xz"
 
-for tool in sha256sum tar xz patch make gcc "$CC"; do
+# CC's first word is the compiler; the rest are its options.
+for tool in sha256sum tar xz patch make gcc "${CC%% *}" "${CROSS_COMPILE}ar" "${CROSS_COMPILE}ranlib"; do
 	command -v "$tool" >/dev/null || die "$tool is not installed (make static installs what it needs)"
 done
 
@@ -139,7 +144,9 @@ sed -e 's/#.*//' "$src/debian/patches/series" | while read -r p opts; do
 done
 
 # Only libcap.a. BUILD_CC builds _makenames, the host helper that generates
-# cap_names.h, so it is the host's gcc (glibc), not musl-gcc. COPTS rather than
+# cap_names.h, so it is the host's gcc (glibc), not CC, which may not even
+# produce code for this machine. CROSS_COMPILE picks the target's ar and
+# ranlib (the host's cannot index another architecture's objects). COPTS rather than
 # CFLAGS: libcap's Makefiles append their own warnings and -fPIC to CFLAGS,
 # and a command-line CFLAGS would throw those away. lib=lib stops Make.Rules
 # from running ldd on /usr/bin/ld to guess a library directory we never use.
@@ -148,7 +155,7 @@ done
 # installed (so the result is the same on every machine).
 note "building libcap.a with $CC"
 make -s -C "$src/libcap" libcap.a \
-	CC="$CC" BUILD_CC=gcc COPTS="$CFLAGS" BUILD_COPTS=-O2 lib=lib \
+	CC="$CC" BUILD_CC=gcc CROSS_COMPILE="$CROSS_COMPILE" COPTS="$CFLAGS" BUILD_COPTS=-O2 lib=lib \
 	SHARED=no PAM_CAP=no GOLANG=no PTHREADS=no USE_GPERF=no
 
 # Install: sys/capability.h includes <linux/capability.h>, and libcap was

@@ -1,83 +1,161 @@
-# Static build: a fully static x86_64 nsinit linked against musl and a libcap
-# built for musl. Included from the Makefile; reuses its SRCS, CPPFLAGS,
-# WARNINGS and BUILD.
+# Static build: a fully static, position-independent (static-pie) nsinit
+# linked against musl and a libcap built for musl, for x86_64 or aarch64.
+# Included from the Makefile; reuses its SRCS, CPPFLAGS, WARNINGS and BUILD.
 #
-#   make static        build $(BUILD)/static/nsinit (stripped) and check it:
-#                      statically linked, no interpreter, no dynamic section,
-#                      at most 64 KiB; installs musl-tools & co. if missing
-#   make static-smoke  run it as PID 1 in a chroot holding nothing but itself
-#                      and a static busybox; fails unless `ps` there shows
-#                      nsinit as PID 1 and the command's output comes through
+#   make static        build $(BUILD)/static/nsinit (stripped) for this machine
+#                      and check it (static-check below): static-pie, no
+#                      interpreter, no shared libraries, full RELRO, code apart
+#                      from data, nothing writable and executable, stack
+#                      protector, at most 96 KiB; installs what it needs
+#   make static ARCH=aarch64
+#                      the same, cross-built with Debian's aarch64 toolchain,
+#                      into $(BUILD)/static-aarch64/nsinit
+#   make static-smoke  run the native binary as PID 1 in a chroot holding
+#                      nothing but itself and a static busybox; fails unless
+#                      `ps` there shows nsinit as PID 1, the command's output
+#                      comes through, and PID 1's maps show it loaded at a
+#                      different address each run with its RELRO read-only
+#   make check-arm64   cross-build for aarch64 and run what qemu-user can run
+#                      (packaging/qemu-check.sh): --version, exit codes, -s,
+#                      --no-namespace, signal forwarding
 #
 # Why static: the binary has to work as the init of containers and chroots
 # that have no libc of their own (or another libc than the host's). Why musl:
 # glibc's static libc is large and still wants NSS modules at run time. Why
 # libcap from source: Debian ships no libcap built for musl.
 #
-# Variables (override on the command line): MUSL_CC, STATIC_CFLAGS,
+# Why static-pie: this binary is PID 1 of every container it runs in, and the
+# one process there that holds every capability; a fixed-address binary hands
+# an attacker every ROP gadget's address. As a static-pie, the kernel loads it
+# at a random base and musl's rcrt1.o relocates it before main (nothing is
+# resolved by name: there is no interpreter and no shared library). It costs
+# the relocation table (~4 KiB, some 170 relative relocations) and a few
+# microseconds at start-up.
+#
+# Variables (override on the command line): ARCH, STATIC_GCC, STATIC_CFLAGS,
 # STATIC_LDFLAGS, STATIC_MAX_SIZE, LIBCAP_SRC_CACHE.
 
+# --- Target architecture -------------------------------------------------
+# ARCH: x86_64 or aarch64 (Debian's amd64 and arm64 are accepted too); the
+# machine's own by default. Everything architecture-specific is in this block:
+# Debian's name for the architecture and the names derived from the GNU and
+# musl triplets. Other architectures would need their qemu and musl names
+# checked (armhf's musl triplet is arm-linux-musleabihf, for one).
+STATIC_HOST_ARCH := $(shell uname -m)
+ARCH ?= $(STATIC_HOST_ARCH)
+STATIC_ARCH := $(patsubst amd64,x86_64,$(patsubst arm64,aarch64,$(ARCH)))
+STATIC_DEB_ARCH := $(if $(filter x86_64,$(STATIC_ARCH)),amd64,$(if $(filter aarch64,$(STATIC_ARCH)),arm64))
+STATIC_GNU_TRIPLET  := $(STATIC_ARCH)-linux-gnu
+STATIC_MUSL_TRIPLET := $(STATIC_ARCH)-linux-musl
+
+ifeq ($(STATIC_ARCH),$(STATIC_HOST_ARCH))
+# Native: musl from the machine's musl-dev, kernel headers from linux-libc-dev.
+STATIC_CROSS      :=
 STATIC_DIR        := $(BUILD)/static
+STATIC_MUSL_ROOT  :=
+STATIC_KHDR_ROOT  := /usr/include
+STATIC_KHDR_ASM   := /usr/include/$(STATIC_GNU_TRIPLET)/asm
+STATIC_TOOL_PKGS  := gcc binutils musl-dev linux-libc-dev
+else
+# Cross: Debian's cross gcc and binutils and their kernel headers; musl-dev of
+# the target architecture unpacked under $(STATIC_DIR) by fetch-debs.sh (Debian
+# ships musl for arm64, but not as a cross package).
+STATIC_CROSS      := $(STATIC_GNU_TRIPLET)-
+STATIC_DIR        := $(BUILD)/static-$(STATIC_ARCH)
+STATIC_MUSL_ROOT  := $(abspath $(STATIC_DIR)/musl-$(STATIC_DEB_ARCH))
+STATIC_KHDR_ROOT  := /usr/$(STATIC_GNU_TRIPLET)/include
+STATIC_KHDR_ASM   := $(STATIC_KHDR_ROOT)/asm
+STATIC_TOOL_PKGS  := gcc-$(STATIC_GNU_TRIPLET) binutils-$(STATIC_GNU_TRIPLET) \
+                     linux-libc-dev-$(STATIC_DEB_ARCH)-cross
+endif
+STATIC_MUSL_INC := $(STATIC_MUSL_ROOT)/usr/include/$(STATIC_MUSL_TRIPLET)
+STATIC_MUSL_LIB := $(STATIC_MUSL_ROOT)/usr/lib/$(STATIC_MUSL_TRIPLET)
+
+# --- Files ---------------------------------------------------------------
 STATIC_BIN        := $(STATIC_DIR)/nsinit
 # Kept unstripped for nm/size and for debugging a crash of the shipped binary.
 STATIC_UNSTRIPPED := $(STATIC_DIR)/nsinit.unstripped
-# packaging/tiny_malloc.c replaces musl's malloc in this build only (see there why).
-STATIC_OBJS       := $(SRCS:%.c=$(STATIC_DIR)/%.o) $(STATIC_DIR)/packaging/tiny_malloc.o
+# packaging/static_relro.c makes the GNU_RELRO segment read-only at start-up,
+# which musl's rcrt1.o does not do (see there); this build only.
+STATIC_OBJS       := $(SRCS:%.c=$(STATIC_DIR)/%.o) $(STATIC_DIR)/packaging/static_relro.o
 STATIC_LIBCAP     := $(STATIC_DIR)/libcap
 STATIC_LIBCAP_A   := $(STATIC_LIBCAP)/lib/libcap.a
 STATIC_KHDRS      := $(STATIC_DIR)/kernel-headers
+STATIC_SPECS      := $(STATIC_DIR)/musl.specs
 STATIC_SMOKE_ROOT := $(STATIC_DIR)/smoke-root
 # Outside $(STATIC_DIR) so that `rm -rf build/static` does not cost a refetch.
 LIBCAP_SRC_CACHE  ?= $(BUILD)/libcap-src
 
-MUSL_CC ?= musl-gcc
-# -Os and per-function/data sections (with --gc-sections below) for size; no
-# unwind tables, as nothing unwinds C frames here (no C++, no backtrace()).
-# -fstack-protector-strong stays: musl seeds the canary from AT_RANDOM, and
-# a PID 1 that parses arguments is worth the ~1.2 KiB it costs here.
-# No -D_FORTIFY_SOURCE: musl has no fortified functions, so it would do nothing.
-STATIC_CFLAGS  ?= -Os -ffunction-sections -fdata-sections \
+# --- Compiler and flags --------------------------------------------------
+# Debian's musl-gcc wrapper cannot link a static-pie: its specs hard-wire
+# Scrt1.o (which expects a dynamic linker) where a static-pie needs musl's
+# self-relocating rcrt1.o, and they exist for the machine's own architecture
+# only. So the gcc driver of the target gets our own specs, made from
+# packaging/musl.specs.in: musl's headers and libc.a instead of glibc's, and
+# rcrt1.o with `-static -pie --no-dynamic-linker` for -static-pie.
+STATIC_GCC ?= $(STATIC_GNU_TRIPLET)-gcc
+STATIC_CC  := $(STATIC_GCC) -specs $(abspath $(STATIC_SPECS))
+STATIC_STRIP := $(STATIC_CROSS)strip
+STATIC_SIZE  := $(STATIC_CROSS)size
+STATIC_NM    := $(STATIC_CROSS)nm
+
+# -fPIE for the static-pie. -Os and per-function/data sections (with
+# --gc-sections below) for size; no unwind tables, as nothing unwinds C frames
+# here (no C++, no backtrace()). -fstack-protector-strong: musl seeds the
+# canary from AT_RANDOM, and a PID 1 that parses arguments is worth the
+# ~1.2 KiB it costs here. No -D_FORTIFY_SOURCE: musl has no fortified
+# functions, so it would do nothing.
+STATIC_CFLAGS  ?= -Os -fPIE -ffunction-sections -fdata-sections \
                   -fno-asynchronous-unwind-tables -fno-unwind-tables \
                   -fstack-protector-strong
-# Classic static, not static-pie: Debian's musl-gcc specs cannot link a
-# static-pie (they hard-wire Scrt1.o, not musl's self-relocating rcrt1.o), and
-# `file` must say "statically linked". Stack, heap and mmap are still
-# randomized; the text is not. RELRO (with -z now) still write-protects
-# .got/.init_array/.data.rel.ro, and the stack stays non-executable.
-# -z noseparate-code: binutils' default puts the ELF headers, the code and the
-# rodata in separate page-aligned segments, which costs ~8 KiB of padding here
-# (an eighth of the size budget). What it buys is that rodata is not
-# executable, i.e. fewer ROP gadgets; but in a non-PIE static binary every
-# gadget of the 50+ KiB of code is already at a fixed, known address, so the
-# gain is negligible next to the cost.
-STATIC_LDFLAGS ?= -static -Wl,--gc-sections -Wl,-z,relro -Wl,-z,now -Wl,-z,noexecstack \
-                  -Wl,-z,noseparate-code
-STATIC_MAX_SIZE ?= 65536
+# -z relro -z now: full RELRO, i.e. the GOT, .init_array and .data.rel.ro go
+# into one GNU_RELRO segment, made read-only once rcrt1.o has relocated them
+# (by packaging/static_relro.c: musl's rcrt1.o does not). -z separate-code (binutils'
+# default on x86_64, not everywhere): the ELF headers, the code and the rodata
+# get separate page-aligned segments, so only the code is executable. It costs
+# about 8 KiB of page padding on x86_64; it used to be traded away for that
+# (-z noseparate-code), when the binary was not a PIE and every gadget was at
+# a known address anyway. No -z max-page-size: aarch64's default of 64 KiB is
+# what lets the binary run on kernels with 64 KiB pages.
+STATIC_LDFLAGS ?= -static-pie -Wl,--gc-sections -Wl,-z,relro -Wl,-z,now -Wl,-z,noexecstack \
+                  -Wl,-z,separate-code
+# The budget: 96 KiB for the stripped file with x86_64's 4 KiB pages. On
+# aarch64 the segments are aligned to 64 KiB (binutils' default there), so that
+# the binary also runs on kernels with 16 or 64 KiB pages (RHEL's, Asahi's);
+# keeping code apart from data then pads the file by about 100 KiB of zeros
+# (measured: 198,032 bytes; 95,632 with -z max-page-size=4096, which would not
+# run on those kernels). The aarch64 budget is therefore 96 + 128 KiB.
+STATIC_MAX_SIZE ?= $(if $(filter aarch64,$(STATIC_ARCH)),229376,98304)
 
 # -isystem, not -I: their headers are not ours to hold to -Werror. libcap's
 # directory comes first, so its <linux/capability.h> (the one libcap.a was
-# compiled against) wins over the kernel headers' copy. Debian's musl-gcc
-# passes -nostdinc and searches only /usr/include/x86_64-linux-musl, so
-# glibc's /usr/include (and its sys/capability.h) is never seen; musl ships no
-# kernel headers, hence the directory of linux/, asm/ and asm-generic/ links.
+# compiled against) wins over the kernel headers' copy. The specs pass
+# -nostdinc and search only musl's include directory, so glibc's /usr/include
+# (and its sys/capability.h) is never seen; musl ships no kernel headers, hence
+# the directory of linux/, asm/ and asm-generic/ links.
 STATIC_CPPFLAGS := -isystem $(STATIC_LIBCAP)/include -isystem $(STATIC_KHDRS)
 
-.PHONY: static static-deps static-check static-smoke static-smoke-deps
+.PHONY: static static-deps static-check static-smoke static-smoke-deps static-qemu check-arm64
 
 static: $(STATIC_BIN) static-check
 
 # Installed only when missing, like the Makefile's deps target, so a machine
 # set up once also builds offline (with the libcap tarballs cached).
-#   musl-tools: musl-gcc; file: static-check; xz-utils, patch: unpacking and
-#   patching libcap; debian-archive-keyring: to authenticate the libcap source;
-#   linux-libc-dev: <linux/types.h> and friends, which libcap's header needs.
+#   the target's gcc, binutils and kernel headers, and (natively) musl-dev;
+#   file: static-check; xz-utils, patch: unpacking and patching libcap;
+#   debian-archive-keyring: to authenticate the libcap source (and the
+#   cross build's musl-dev); linux-libc-dev: <linux/types.h> and friends, which
+#   libcap's header needs.
 static-deps:
+	@case "$(STATIC_DEB_ARCH)" in "") \
+		echo "static: ARCH=$(ARCH) is not supported (x86_64 or aarch64)" >&2; exit 1;; esac
 	@missing=; \
-	command -v $(MUSL_CC) >/dev/null || missing="$$missing musl-tools"; \
+	for p in $(STATIC_TOOL_PKGS); do \
+		dpkg-query -W -f '$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || missing="$$missing $$p"; \
+	done; \
 	command -v file >/dev/null || missing="$$missing file"; \
 	command -v xz >/dev/null || missing="$$missing xz-utils"; \
 	command -v patch >/dev/null || missing="$$missing patch"; \
-	command -v strip >/dev/null || missing="$$missing binutils"; \
 	[ -r /usr/share/keyrings/debian-archive-keyring.gpg ] || missing="$$missing debian-archive-keyring"; \
 	[ -r /usr/include/linux/types.h ] || missing="$$missing linux-libc-dev"; \
 	if [ -n "$$missing" ]; then \
@@ -85,59 +163,95 @@ static-deps:
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
 	fi
 
-# Links, not copies: the host's headers are the ones linux-libc-dev keeps up to
-# date, and only these three directories are exposed to musl-gcc.
+# Cross only: the target's musl-dev (headers, libc.a, crt files), unpacked.
+$(STATIC_MUSL_ROOT)/.stamp: packaging/fetch-debs.sh | static-deps
+	sh packaging/fetch-debs.sh $(STATIC_DEB_ARCH) $(STATIC_MUSL_ROOT) musl-dev
+	@touch $@
+
+$(STATIC_SPECS): packaging/musl.specs.in $(if $(STATIC_CROSS),$(STATIC_MUSL_ROOT)/.stamp) | static-deps
+	@mkdir -p $(dir $@)
+	@[ -r $(STATIC_MUSL_LIB)/rcrt1.o ] || { echo "static: $(STATIC_MUSL_LIB)/rcrt1.o is missing" >&2; exit 1; }
+	sed -e 's|@MUSL_INC@|$(STATIC_MUSL_INC)|g' -e 's|@MUSL_LIB@|$(STATIC_MUSL_LIB)|g' \
+		-e 's|@ARCH@|$(STATIC_ARCH)|g' packaging/musl.specs.in >$@.tmp && mv $@.tmp $@
+
+# Links, not copies: the host's headers are the ones linux-libc-dev (or its
+# cross variant) keeps up to date, and only these three directories are
+# exposed to the compiler.
 $(STATIC_KHDRS)/.stamp: | static-deps
 	@rm -rf $(STATIC_KHDRS) && mkdir -p $(STATIC_KHDRS)
-	ln -s /usr/include/linux $(STATIC_KHDRS)/linux
-	ln -s /usr/include/asm-generic $(STATIC_KHDRS)/asm-generic
-	ln -s /usr/include/x86_64-linux-gnu/asm $(STATIC_KHDRS)/asm
+	ln -s $(STATIC_KHDR_ROOT)/linux $(STATIC_KHDRS)/linux
+	ln -s $(STATIC_KHDR_ROOT)/asm-generic $(STATIC_KHDRS)/asm-generic
+	ln -s $(STATIC_KHDR_ASM) $(STATIC_KHDRS)/asm
 	@touch $@
 
 # The script fetches (once, into $(LIBCAP_SRC_CACHE)), verifies against
 # packaging/libcap.sha256, patches and builds; see its header for why.
-$(STATIC_LIBCAP_A): packaging/libcap-musl.sh packaging/libcap.sha256 $(STATIC_KHDRS)/.stamp | static-deps
-	CC="$(MUSL_CC)" CFLAGS="$(STATIC_CFLAGS) -isystem $(abspath $(STATIC_KHDRS))" \
+$(STATIC_LIBCAP_A): packaging/libcap-musl.sh packaging/libcap.sha256 $(STATIC_KHDRS)/.stamp $(STATIC_SPECS) | static-deps
+	CC="$(STATIC_CC)" CROSS_COMPILE="$(STATIC_CROSS)" \
+	CFLAGS="$(STATIC_CFLAGS) -isystem $(abspath $(STATIC_KHDRS))" \
 	sh packaging/libcap-musl.sh $(LIBCAP_SRC_CACHE) $(STATIC_DIR)/libcap-build $(STATIC_LIBCAP)
 
 # A static pattern rule, so it wins over the Makefile's $(BUILD)/%.o rule for
 # the same paths. Objects depend on libcap.a for its headers (and are rebuilt
 # when it changes).
-$(STATIC_OBJS): $(STATIC_DIR)/%.o: %.c $(wildcard lib/*.h init/*.h spawn/*.h) $(STATIC_LIBCAP_A)
+$(STATIC_OBJS): $(STATIC_DIR)/%.o: %.c $(wildcard lib/*.h init/*.h spawn/*.h) $(STATIC_LIBCAP_A) $(STATIC_SPECS)
 	@mkdir -p $(dir $@)
-	$(MUSL_CC) $(CPPFLAGS) $(STATIC_CPPFLAGS) $(WARNINGS) $(STATIC_CFLAGS) -c -o $@ $<
+	$(STATIC_CC) $(CPPFLAGS) $(STATIC_CPPFLAGS) $(WARNINGS) $(STATIC_CFLAGS) -c -o $@ $<
 
-$(STATIC_UNSTRIPPED): $(STATIC_OBJS) $(STATIC_LIBCAP_A)
-	$(MUSL_CC) $(STATIC_CFLAGS) $(STATIC_LDFLAGS) -o $@ $(STATIC_OBJS) $(STATIC_LIBCAP_A)
+$(STATIC_UNSTRIPPED): $(STATIC_OBJS) $(STATIC_LIBCAP_A) $(STATIC_SPECS)
+	$(STATIC_CC) $(STATIC_CFLAGS) $(STATIC_LDFLAGS) -o $@ $(STATIC_OBJS) $(STATIC_LIBCAP_A)
 
 # A separate strip rather than -s, so the unstripped binary stays for nm and
 # gdb. .comment only holds compiler version strings.
 $(STATIC_BIN): $(STATIC_UNSTRIPPED)
-	strip --strip-all -R .comment -o $@ $<
+	$(STATIC_STRIP) --strip-all -R .comment -o $@ $<
 
-# Fails unless the binary is what a libc-less root can run: `file` says
-# statically linked, there is no program interpreter and no dynamic section,
-# nsinit's sources saw libcap's <sys/capability.h> rather than glibc's, and
-# the stripped size is within budget.
+# Fails unless the binary is what a libc-less root can run, hardened as
+# promised. readelf reads any architecture's ELF; size and nm are the
+# target's. Each check names what it found.
+#   - `file` says static-pie; ELF type DYN (position-independent, so the
+#     kernel picks a random base); no program interpreter; no NEEDED entry
+#     (the dynamic section of a static-pie only drives rcrt1.o's relocation)
+#   - full RELRO: a GNU_RELRO segment and BIND_NOW
+#   - no segment both writable and executable, the stack included
+#   - code apart from data: the executable segment holds neither the ELF
+#     headers (offset 0) nor .rodata
+#   - stack protector: __stack_chk_fail is linked in
+#   - nsinit's sources saw libcap's <sys/capability.h>, not glibc's
+#   - the stripped size is within budget
 static-check: $(STATIC_BIN)
-	@set -e; f=$(STATIC_BIN); \
+	@set -e; f=$(STATIC_BIN); u=$(STATIC_UNSTRIPPED); \
+	fail() { echo "static-check: $$f: $$*" >&2; exit 1; }; \
 	desc=$$(file -b $$f); echo "file: $$desc"; \
-	case "$$desc" in *"statically linked"*) ;; \
-		*) echo "static-check: $$f is not statically linked" >&2; exit 1;; esac; \
-	if readelf -lW $$f | grep -q INTERP; then \
-		echo "static-check: $$f has a program interpreter" >&2; exit 1; fi; \
-	if ! readelf -dW $$f | grep -q 'no dynamic section'; then \
-		echo "static-check: $$f has a dynamic section" >&2; exit 1; fi; \
+	case "$$desc" in *"static-pie linked"*) ;; *) fail "file does not say static-pie linked";; esac; \
+	type=$$(readelf -hW $$f | sed -n 's/^ *Type: *\([A-Z]*\).*/\1/p'); \
+	[ "$$type" = DYN ] || fail "ELF type is $$type, not DYN (not position-independent)"; \
+	phdrs=$$(readelf -lW $$f); \
+	if printf '%s\n' "$$phdrs" | grep -q INTERP; then fail "has a program interpreter"; fi; \
+	dyn=$$(readelf -dW $$f); \
+	if printf '%s\n' "$$dyn" | grep -q NEEDED; then fail "needs shared libraries: $$(printf '%s\n' "$$dyn" | grep NEEDED)"; fi; \
+	printf '%s\n' "$$phdrs" | grep -q GNU_RELRO || fail "no GNU_RELRO segment"; \
+	printf '%s\n' "$$dyn" | grep -Eq 'BIND_NOW|FLAGS_1.* NOW' || fail "not linked with -z now (no BIND_NOW)"; \
+	wx=$$(printf '%s\n' "$$phdrs" | awk '/^ +[A-Z_]+ +0x/ { n = split($$0, w, " "); f = ""; \
+		for (i = 7; i < n; i++) f = f w[i]; if (f ~ /W/ && f ~ /E/) print }'); \
+	[ -z "$$wx" ] || fail "segment both writable and executable: $$wx"; \
+	printf '%s\n' "$$phdrs" | grep -q 'GNU_STACK.* RW ' || fail "the stack is not RW only"; \
+	code=$$(printf '%s\n' "$$phdrs" | awk '$$1 == "LOAD" && $$0 ~ / R E / { print $$2; exit }'); \
+	[ -n "$$code" ] && [ "$$code" != 0x000000 ] || fail "the code segment starts at offset 0 (holds the ELF headers): linked with -z noseparate-code?"; \
+	codeidx=$$(printf '%s\n' "$$phdrs" | awk '/^ +[A-Z_]+ +0x/ { i++ } $$1 == "LOAD" && / R E / { printf "%02d", i - 1; exit }'); \
+	if printf '%s\n' "$$phdrs" | grep -E "^ +$$codeidx " | grep -q '\.rodata'; then fail "the code segment holds .rodata"; fi; \
+	$(STATIC_NM) $$u | grep -q ' __stack_chk_fail$$' || fail "no __stack_chk_fail: built without a stack protector?"; \
+	echo "elf: $$type, $$(printf '%s\n' "$$phdrs" | awk '$$1 == "LOAD" { n = split($$0, w, " "); fl = w[7]; \
+		for (i = 8; i < n; i++) fl = fl " " w[i]; f = f sep fl; sep = ", " } \
+		END { printf "LOAD segments %s", f }'), GNU_RELRO, BIND_NOW, no INTERP, no NEEDED, stack protector"; \
 	hdr=$$(echo '#include <sys/capability.h>' | \
-		$(MUSL_CC) $(STATIC_CPPFLAGS) -H -E -o /dev/null -x c - 2>&1 | sed -n 's/^\. //p'); \
+		$(STATIC_CC) $(STATIC_CPPFLAGS) -H -E -o /dev/null -x c - 2>&1 | sed -n 's/^\. //p'); \
 	case "$$hdr" in $(abspath $(STATIC_LIBCAP))/*|$(STATIC_LIBCAP)/*) ;; \
-		*) echo "static-check: <sys/capability.h> resolves to '$$hdr', not libcap's for musl" >&2; exit 1;; esac; \
+		*) fail "<sys/capability.h> resolves to '$$hdr', not libcap's for musl";; esac; \
 	size=$$(stat -c %s $$f); \
-	echo "size: $$size bytes stripped (limit $(STATIC_MAX_SIZE)), $$(stat -c %s $(STATIC_UNSTRIPPED)) unstripped"; \
-	size -A $(STATIC_UNSTRIPPED) | awk '/^\./ && $$2 > 0 && $$3 > 0 { printf "  %-14s %6d\n", $$1, $$2 }'; \
-	if [ $$size -gt $(STATIC_MAX_SIZE) ]; then \
-		echo "static-check: $$f is $$size bytes, over $(STATIC_MAX_SIZE)" >&2; exit 1; fi
-
+	echo "size: $$size bytes stripped (limit $(STATIC_MAX_SIZE)), $$(stat -c %s $$u) unstripped, $(STATIC_ARCH)"; \
+	$(STATIC_SIZE) -A $$u | awk '/^\./ && $$2 > 0 && $$3 > 0 { printf "  %-14s %6d\n", $$1, $$2 }'; \
+	[ $$size -le $(STATIC_MAX_SIZE) ] || fail "$$size bytes, over $(STATIC_MAX_SIZE)"
 # A static busybox for the smoke test's root. Debian's busybox-static is
 # installed if no busybox is; if the dynamic busybox package is installed (the
 # two conflict), the .deb is only downloaded and unpacked under $(STATIC_DIR),
@@ -172,6 +286,7 @@ static-smoke-deps: | static-deps
 # The bind mount is undone on every exit path; a leftover from an interrupted
 # run is undone first, and nothing is removed while still mounted.
 static-smoke: static static-smoke-deps
+	@[ -z "$(STATIC_CROSS)" ] || { echo "static-smoke: ARCH=$(STATIC_ARCH) cannot run here; see check-arm64" >&2; exit 1; }
 	@set -eu; root=$(abspath $(STATIC_SMOKE_ROOT)); \
 	mounts() { findmnt -rn -o TARGET | awk -v r="$$root" '$$0 == r || index($$0, r "/") == 1'; }; \
 	unmount() { \
@@ -196,5 +311,44 @@ static-smoke: static static-smoke-deps
 		{ echo "static-smoke: ps does not show nsinit as PID 1" >&2; exit 1; }; \
 	[ "$$(printf '%s\n' "$$out" | tail -n 1)" = ok ] || \
 		{ echo "static-smoke: the command's output did not come through" >&2; exit 1; }; \
+	relro=$$(readelf -lW $(STATIC_BIN) | awk '$$1 == "GNU_RELRO" { print $$3 }'); \
+	pagesz=$$(getconf PAGESIZE); prev=; \
+	for run in 1 2; do \
+		maps=$$(timeout 30 chroot "$$root" /nsinit -- /bin/cat /proc/1/maps 2>&1) || \
+			{ echo "static-smoke: cannot read PID 1's maps: $$maps" >&2; exit 1; }; \
+		base=$$(printf '%s\n' "$$maps" | awk '$$6 ~ /\/nsinit$$/ && $$3 == "00000000" { sub(/-.*/, "", $$1); print $$1; exit }'); \
+		[ -n "$$base" ] || { echo "static-smoke: /nsinit not in PID 1's maps: $$maps" >&2; exit 1; }; \
+		want=$$(( 0x$$base + ($$relro & ~($$pagesz - 1)) )); \
+		perms=$$(printf '%s\n' "$$maps" | while read -r range perms rest; do \
+			lo=$${range%-*}; hi=$${range#*-}; \
+			if [ $$((0x$$lo)) -le $$want ] && [ $$want -lt $$((0x$$hi)) ]; then echo "$$perms"; break; fi; \
+		done); \
+		echo "static-smoke: run $$run: PID 1 loaded at 0x$$base; its RELRO page is $$perms"; \
+		[ "$$perms" = r--p ] || { echo "static-smoke: the RELRO page is not read-only at run time" >&2; exit 1; }; \
+		[ "$$base" != "$$prev" ] || { echo "static-smoke: loaded at the same address twice: no ASLR" >&2; exit 1; }; \
+		prev=$$base; \
+	done; \
 	unmount; trap - EXIT; rm -rf "$$root"; \
 	echo "static-smoke: ok"
+
+# --- Cross: what qemu-user can run --------------------------------------
+# qemu-$(ARCH)-static runs the cross-built binary on this machine, without
+# binfmt_misc (registering it would change the machine for everyone): the
+# script calls qemu explicitly, also for the target's static busybox when that
+# is the command. What qemu-user cannot emulate (clone with namespace flags,
+# among others) is left to a real machine of that architecture; see README.
+STATIC_QEMU        := qemu-$(STATIC_ARCH)-static
+STATIC_BUSYBOX_DIR := $(STATIC_DIR)/busybox-$(STATIC_DEB_ARCH)
+
+static-qemu: static
+	@[ -n "$(STATIC_CROSS)" ] || { echo "static-qemu: only for a cross build (ARCH=aarch64)" >&2; exit 1; }
+	@command -v $(STATIC_QEMU) >/dev/null || { \
+		echo "installing: qemu-user-static"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq qemu-user-static >/dev/null; }
+	@[ -x $(STATIC_BUSYBOX_DIR)/bin/busybox ] || \
+		sh packaging/fetch-debs.sh $(STATIC_DEB_ARCH) $(STATIC_BUSYBOX_DIR) busybox-static
+	sh packaging/qemu-check.sh $(STATIC_QEMU) $(STATIC_BIN) $(STATIC_BUSYBOX_DIR)/bin/busybox
+
+# A sub-make, as ARCH decides every path above.
+check-arm64:
+	@$(MAKE) --no-print-directory static-qemu ARCH=aarch64
