@@ -5,6 +5,9 @@
  *   init_*     podman run --init --init-path=$NSINIT IMAGE CMD: nsinit is PID 1
  *              (comm "podman-init", as podman mounts it at /run/podman-init)
  *   entry_*    an image whose ENTRYPOINT is ["/nsinit", "--"]
+ *   fallback_* that image under `podman run --init`: podman's catatonit is
+ *              PID 1, nsinit is not and can make no namespace, so it runs as
+ *              a subreaper with one warning line
  *   scratch_*  the image of packaging/container/Containerfile
  *
  * Only with NSINIT_PODMAN set (make check-podman, which runs
@@ -13,9 +16,11 @@
  * where podman cannot run a trivial container, every test is skipped.
  *
  * Commands run in the container are busybox sh scripts; they synchronise on
- * pipes (stdout "ready", stdin EOF, a FIFO) and never sleep. Each test has its
- * own container name; the container is run with --rm, removed first in case a
- * killed run left it, and removed again by the suite's .fini whatever happened.
+ * pipes (stdout "ready", stdin EOF, a FIFO) and never sleep. The 8 s TERM
+ * handlers sleep, but as the workload whose length is measured, not to wait
+ * for anything. Each test has its own container (or pod) name; the container
+ * is run with --rm, removed first in case a killed run left it, and removed
+ * again by the suite's .fini whatever happened.
  */
 #define _GNU_SOURCE
 #include "harness.h"
@@ -46,6 +51,17 @@ TestSuite(podman, .fini = podman_fini, .timeout = HS_SUITE_TIMEOUT);
 #define T_RUN 60000   /* a whole `podman run` */
 #define T_READY 30000 /* until the command printed "ready" */
 #define T_CMD 30000   /* podman kill/stop/inspect/rm/... */
+#define T_STOP 60000  /* podman stop -t 30: past podman's own SIGKILL */
+
+/*
+ * A command whose TERM handler takes 8 s to shut down cleanly, then exits 0.
+ * nsinit must forward TERM and wait, with no timer of its own, so the stop
+ * ends after about 8 s with exit 0: not SIGKILLed (137) by a timer of
+ * nsinit's or by podman, whose stop timeout the tests make 30 s.
+ */
+#define SLOW_TERM "trap 'echo stopping; sleep 8; echo stopped; exit 0' TERM; "
+#define SLOW_MIN_MS 7000
+#define SLOW_MAX_MS 25000
 
 /*
  * The harness puts NSINIT after the prefix; with this prefix it becomes $0 of
@@ -105,17 +121,26 @@ static void vadd(struct vec *a, ...)
 }
 
 /* Run `podman ARGS...` (NULL-terminated) to completion, with a deadline. */
-static void podman_run_args(struct hs_proc *p, const struct vec *args, bool stdin_pipe)
+static void podman_run_args(struct hs_proc *p, const struct vec *args, bool stdin_pipe,
+			    long deadline_ms)
 {
 	struct hs_opts o = {.prefix = EXEC_ARGS, .stdin_pipe = stdin_pipe};
-	hs_run(p, &o, args->v, T_CMD);
+	hs_run(p, &o, args->v, deadline_ms);
 }
 
 #define podman_cmd(p, ...)                                                                   \
 	do {                                                                                 \
 		struct vec a_ = {.n = 0};                                                    \
 		vadd(&a_, PODMAN, __VA_ARGS__, NULL);                                        \
-		podman_run_args((p), &a_, false);                                            \
+		podman_run_args((p), &a_, false, T_CMD);                                     \
+	} while (0)
+
+/* podman stop/pod stop with a stop timeout: longer than the stop's own. */
+#define podman_stop(p, ...)                                                                  \
+	do {                                                                                 \
+		struct vec a_ = {.n = 0};                                                    \
+		vadd(&a_, PODMAN, __VA_ARGS__, NULL);                                        \
+		podman_run_args((p), &a_, false, T_STOP);                                    \
 	} while (0)
 
 /* `podman ARGS...` must exit 0; returns its stdout (malloc'd). */
@@ -165,8 +190,9 @@ static void need_podman(const char *name)
 /* ---- containers running nsinit ---- */
 
 enum mode {
-	VIA_INIT,  /* podman run --init --init-path=$NSINIT localhost/nsinit-bb */
-	VIA_ENTRY, /* localhost/nsinit-entry, ENTRYPOINT ["/nsinit", "--"] */
+	VIA_INIT,     /* podman run --init --init-path=$NSINIT localhost/nsinit-bb */
+	VIA_ENTRY,    /* localhost/nsinit-entry, ENTRYPOINT ["/nsinit", "--"] */
+	VIA_FALLBACK, /* podman run --init localhost/nsinit-entry: catatonit is PID 1 */
 };
 
 static const char *pid1_comm(enum mode m)
@@ -183,6 +209,8 @@ static void start(struct hs_proc *p, enum mode m, bool stdin_pipe, const char *s
 		vadd(&a, "-i", NULL);
 	if (m == VIA_INIT)
 		vadd(&a, "--init", "--init-path", hs_nsinit(), IMAGE_BB, NULL);
+	else if (m == VIA_FALLBACK)
+		vadd(&a, "--init", IMAGE_ENTRY, NULL);
 	else
 		vadd(&a, IMAGE_ENTRY, NULL);
 	vadd(&a, "sh", "-c", script, NULL);
@@ -198,6 +226,22 @@ static void start(struct hs_proc *p, enum mode m, bool stdin_pipe, const char *s
 static int stderr_lines(const struct hs_proc *p)
 {
 	return hs_count_lines(S(p->err)) - hs_count_regex(S(p->err), "^(WARN|INFO)\\[[0-9]+\\] ");
+}
+
+/*
+ * stderr holds nothing but podman's own log lines, or, where nsinit falls
+ * back to a subreaper, exactly one line: the warning that says so.
+ */
+static void expect_stderr(const struct hs_proc *p, enum mode m)
+{
+	if (m != VIA_FALLBACK) {
+		cr_expect_eq(stderr_lines(p), 0, "stderr:\n%s", S(p->err));
+		return;
+	}
+	cr_expect_eq(stderr_lines(p), 1, "want one warning line; stderr:\n%s", S(p->err));
+	cr_expect(hs_count_regex(S(p->err), "^nsinit: .*; running as a subreaper \\(-s\\) instead; "
+						"pass --namespace to make this an error$") == 1,
+		  "no warning of the fallback to a subreaper; stderr:\n%s", S(p->err));
 }
 
 static void wait_ready(struct hs_proc *p)
@@ -303,24 +347,28 @@ Test(podman, entry_pid1_is_nsinit_without_namespace)
 
 /*
  * Ten double-forked orphans block reading a FIFO. Once the script has seen all
- * ten with PPID 1, it lets them go (a line each) and scans /proc until no
- * process but PID 1 and itself is left, or gives up after 5000 scans. An init
- * that does not reap leaves them as zombies.
+ * ten with nsinit ($PPID: PID 1, or the subreaper that is not) as their
+ * parent, it lets them go (a line each) and scans /proc until no process but
+ * PID 1, nsinit and itself is left, or gives up after 5000 scans. An init that
+ * does not reap leaves them as zombies.
  */
 #define ORPHANS_SCRIPT                                                                       \
-	"scan() { o=0; z=0; pp1=0;"                                                          \
+	"scan() { o=0; z=0; ppn=0;"                                                          \
 	"  for f in /proc/[0-9]*/stat; do"                                                   \
 	"    l=; { read -r l < \"$f\"; } 2>/dev/null || continue;"                           \
 	"    pid=${l%% *}; r=${l##*) }; st=${r%% *}; r=${r#* }; pp=${r%% *};"                \
-	"    case $pid in 1|$$) continue;; esac;"                                            \
-	"    o=$((o+1)); [ \"$st\" = Z ] && z=$((z+1)); [ \"$pp\" = 1 ] && pp1=$((pp1+1));"  \
+	"    case $pid in 1|$$|$PPID) continue;; esac;"                                      \
+	"    o=$((o+1)); [ \"$st\" = Z ] && z=$((z+1)); [ \"$pp\" = $PPID ] && ppn=$((ppn+1));" \
 	"  done; };"                                                                         \
 	"mkfifo /tmp/go; exec 3<>/tmp/go;"                                                   \
 	"i=0; while [ $i -lt 10 ]; do (sh -c 'read x < /tmp/go' &); i=$((i+1)); done;"       \
-	"scan; echo \"orphans=$o ppid1=$pp1\";"                                              \
+	"scan; echo \"orphans=$o parent_nsinit=$ppn\";"                                      \
 	"i=0; while [ $i -lt 10 ]; do echo go >&3; i=$((i+1)); done;"                        \
 	"n=0; while scan; [ $o -gt 0 ] && [ $n -lt 5000 ]; do n=$((n+1)); done;"             \
 	"echo \"zombies=$z left=$o\""
+
+/* Who PID 1 is, and that the command's parent is nsinit. */
+#define WHO_SCRIPT "echo \"pid1=$(cat /proc/1/comm) parent=$(cat /proc/$PPID/comm)\"; "
 
 static void reaps_orphans(enum mode m)
 {
@@ -329,11 +377,11 @@ static void reaps_orphans(enum mode m)
 	wait_exit(p);
 	cr_expect_eq(hs_code(p), 0, "podman run: %s\nstdout:\n%s\nstderr:\n%s",
 		     hs_status_str(p), S(p->out), S(p->err));
-	cr_expect(strstr(S(p->out), "orphans=10 ppid1=10\n"),
-		  "the orphans were not all children of PID 1:\n%s", S(p->out));
+	cr_expect(strstr(S(p->out), "orphans=10 parent_nsinit=10\n"),
+		  "the orphans were not all children of nsinit:\n%s", S(p->out));
 	cr_expect(strstr(S(p->out), "zombies=0 left=0\n"), "orphans were not reaped:\n%s",
 		  S(p->out));
-	cr_expect_eq(stderr_lines(p), 0, "stderr:\n%s", S(p->err));
+	expect_stderr(p, m);
 	hs_cleanup(p);
 }
 
@@ -358,7 +406,7 @@ static void exit_code(enum mode m, const char *script, int want)
 	wait_exit(p);
 	cr_expect_eq(hs_code(p), want, "`sh -c '%s'`: podman run: %s, want exit %d\nstderr:\n%s",
 		     script, hs_status_str(p), want, S(p->err));
-	cr_expect_eq(stderr_lines(p), 0, "stderr:\n%s", S(p->err));
+	expect_stderr(p, m);
 	hs_cleanup(p);
 }
 
@@ -484,6 +532,114 @@ Test(podman, entry_kill_usr1_reaches_command)
 {
 	need_podman("entry-usr1");
 	kill_usr1(VIA_ENTRY);
+}
+
+/* ---- a stop waits for the command's own shutdown ---- */
+
+/*
+ * `podman stop -t 30` of a command whose TERM handler takes 8 s: nsinit
+ * forwards TERM and waits, with no timer of its own, so podman run exits 0
+ * after about 8 s (7 s to 25 s: loose, for a loaded machine), not 137.
+ */
+static void stop_slow(enum mode m)
+{
+	struct hs_proc *p = &run_p;
+	start(p, m, false, SLOW_TERM IDLE);
+	wait_ready(p);
+	long long t0 = hs_now_ms();
+	struct hs_proc *a = &aux_p;
+	podman_stop(a, "stop", "-t", "30", container);
+	cr_expect_eq(hs_code(a), 0, "`%s`: %s\nstderr:\n%s", a->argv_str, hs_status_str(a),
+		     S(a->err));
+	hs_cleanup(a);
+	wait_exit(p);
+	long long ms = hs_now_ms() - t0;
+	cr_expect_eq(hs_code(p), 0,
+		     "after podman stop -t 30: podman run %s after %lld ms, want exit 0 after the "
+		     "command's 8 s TERM handler\nstdout:\n%s\nstderr:\n%s",
+		     hs_status_str(p), ms, S(p->out), S(p->err));
+	cr_expect_str_eq(S(p->out), "ready\nstopping\nstopped\n", "stdout:\n%s", S(p->out));
+	cr_expect(ms >= SLOW_MIN_MS && ms < SLOW_MAX_MS,
+		  "the stop took %lld ms; the command's TERM handler takes 8 s", ms);
+	expect_stderr(p, m);
+	hs_cleanup(p);
+}
+
+Test(podman, init_stop_waits_for_8s_term_handler)
+{
+	need_podman("init-stop-slow");
+	stop_slow(VIA_INIT);
+}
+
+Test(podman, entry_stop_waits_for_8s_term_handler)
+{
+	need_podman("entry-stop-slow");
+	stop_slow(VIA_ENTRY);
+}
+
+/* ---- no namespace can be made: nsinit falls back to a subreaper ---- */
+
+/*
+ * Under `podman run --init`, podman's catatonit is PID 1 and the image's
+ * entrypoint nsinit is its child, without CAP_SYS_ADMIN and under a masked
+ * /proc: no namespace can be made, none was asked for by name, so nsinit
+ * runs the command as a subreaper and says so in one line.
+ */
+Test(podman, fallback_runs_command_under_podman_init)
+{
+	need_podman("fallback-run");
+	struct hs_proc *p = &run_p;
+	start(p, VIA_FALLBACK, false, WHO_SCRIPT "exit 3");
+	wait_exit(p);
+	cr_expect_eq(hs_code(p), 3, "podman run --init %s: %s, want the command's exit 3\n"
+				     "stdout:\n%s\nstderr:\n%s",
+		     IMAGE_ENTRY, hs_status_str(p), S(p->out), S(p->err));
+	cr_expect_str_eq(S(p->out), "pid1=podman-init parent=nsinit\n",
+			 "PID 1 is not podman's init, or the command is not nsinit's child");
+	expect_stderr(p, VIA_FALLBACK);
+	hs_cleanup(p);
+}
+
+Test(podman, fallback_reaps_orphans)
+{
+	need_podman("fallback-orphans");
+	reaps_orphans(VIA_FALLBACK);
+}
+
+Test(podman, fallback_killed_by_sigterm_is_143)
+{
+	need_podman("fallback-exit143");
+	exit_code(VIA_FALLBACK, "kill -TERM $$", 143);
+}
+
+Test(podman, fallback_stop_waits_for_8s_term_handler)
+{
+	need_podman("fallback-stop-slow");
+	stop_slow(VIA_FALLBACK);
+}
+
+Test(podman, fallback_kill_usr1_reaches_command)
+{
+	need_podman("fallback-usr1");
+	kill_usr1(VIA_FALLBACK);
+}
+
+/* --namespace asks for the namespace by name: its failure stays an error. */
+Test(podman, fallback_refused_with_namespace_option)
+{
+	need_podman("fallback-namespace");
+	struct hs_proc *p = &run_p;
+	podman_cmd(p, RUN_OPTS, "--name", container, "--init", "--entrypoint",
+		   "[\"/nsinit\", \"--namespace\", \"--\"]", IMAGE_ENTRY, "sh", "-c", "echo ran");
+	cr_expect_eq(hs_code(p), 125, "podman run --init, nsinit --namespace: %s, want 125\n"
+				       "stdout:\n%s\nstderr:\n%s",
+		     hs_status_str(p), S(p->out), S(p->err));
+	cr_expect_str_eq(S(p->out), "", "the command ran");
+	cr_expect_eq(stderr_lines(p), 1, "want one error line; stderr:\n%s", S(p->err));
+	cr_expect(hs_count_regex(S(p->err), "^nsinit: ") == 1 &&
+			  !strstr(S(p->err), "running as a subreaper"),
+		  "stderr:\n%s", S(p->err));
+	hs_cleanup(p);
 }
 
 /* ---- the image of packaging/container/Containerfile ---- */
