@@ -8,12 +8,16 @@
  *   fallback_* that image under `podman run --init`: podman's catatonit is
  *              PID 1, nsinit is not and can make no namespace, so it runs as
  *              a subreaper with one warning line
+ *   kube_*     the Pods of packaging/kubernetes/ under `podman kube play`:
+ *              nsinit as PID 1 of the container, and (kube_shared_*) in a pod
+ *              with shareProcessNamespace, where the pause process is PID 1
  *   scratch_*  the image of packaging/container/Containerfile
  *
  * Only with NSINIT_PODMAN set (make check-podman, which runs
  * tests/podman/setup.sh first to import localhost/nsinit-bb and
- * localhost/nsinit-entry and build localhost/nsinit-scratch); otherwise, and
- * where podman cannot run a trivial container, every test is skipped.
+ * localhost/nsinit-entry, build localhost/nsinit-scratch and write the
+ * containers.conf that CONTAINERS_CONF names for the kube_* tests); otherwise,
+ * and where podman cannot run a trivial container, every test is skipped.
  *
  * Commands run in the container are busybox sh scripts; they synchronise on
  * pipes (stdout "ready", stdin EOF, a FIFO) and never sleep. The 8 s TERM
@@ -69,8 +73,9 @@ TestSuite(podman, .fini = podman_fini, .timeout = HS_SUITE_TIMEOUT);
  */
 #define EXEC_ARGS HS_ARGV("sh", "-c", "exec \"$@\"")
 
-/* The container of the running test, removed by the suite's .fini. */
+/* The container and pod of the running test, removed by the suite's .fini. */
 static char container[64];
+static char pod[48];
 
 /*
  * Every process a test starts lives here, not on the stack: after a failed
@@ -94,9 +99,23 @@ static void remove_container(const char *name)
 	}
 }
 
+static void remove_pod(const char *name)
+{
+	char cmd[256];
+	snprintf(cmd, sizeof cmd,
+		 "timeout 30 podman --runtime runc --cgroup-manager cgroupfs "
+		 "pod rm --force --time 0 --ignore %s >/dev/null 2>&1",
+		 name);
+	if (system(cmd) != 0) {
+		/* Best effort; a leftover is removed by the next run. */
+	}
+}
+
 static void podman_fini(void)
 {
 	hs_fini();
+	if (pod[0])
+		remove_pod(pod);
 	if (container[0])
 		remove_container(container);
 }
@@ -640,6 +659,282 @@ Test(podman, fallback_refused_with_namespace_option)
 			  !strstr(S(p->err), "running as a subreaper"),
 		  "stderr:\n%s", S(p->err));
 	hs_cleanup(p);
+}
+
+/* ---- the Pods of packaging/kubernetes/ under podman kube play ---- */
+
+#define KUBE_POD "pod.yaml"
+#define KUBE_SHARED "pod-shared-pid.yaml"
+
+/*
+ * Skip unless podman runs; the pod of the running test is NAME, and its
+ * container (the manifests' "app") NAME-app. CONTAINERS_CONF must name the
+ * containers.conf of tests/podman/setup.sh: kube play takes no --ulimit or
+ * --runtime flags.
+ */
+static void need_kube(const char *name)
+{
+	need_podman(name);
+	const char *conf = getenv("CONTAINERS_CONF");
+	cr_assert(conf && access(conf, R_OK) == 0,
+		  "CONTAINERS_CONF must name tests/podman/setup.sh's containers.conf "
+		  "(make check-podman sets it)");
+	snprintf(pod, sizeof pod, "nsinit-test-%s", name);
+	snprintf(container, sizeof container, "%s-app", pod);
+	remove_pod(pod);
+}
+
+/* A manifest of packaging/kubernetes/ (NSINIT_KUBE names the folder). */
+static char *read_manifest(const char *file)
+{
+	const char *dir = getenv("NSINIT_KUBE");
+	char path[512];
+	snprintf(path, sizeof path, "%s/%s", dir ? dir : "packaging/kubernetes", file);
+	char *s = hs_slurp(path);
+	cr_assert(s, "cannot read %s (NSINIT_KUBE names packaging/kubernetes/)", path);
+	return s;
+}
+
+/* JSON (and YAML double-quoted) escaping of a one-line script. */
+static void quote(char *out, size_t n, const char *s)
+{
+	size_t k = 0;
+	out[k++] = '"';
+	for (; *s; s++) {
+		cr_assert(k + 4 < n, "test bug: script too long");
+		cr_assert(*s != '\n', "test bug: the script must be one line");
+		if (*s == '"' || *s == '\\')
+			out[k++] = '\\';
+		out[k++] = *s;
+	}
+	out[k++] = '"';
+	out[k] = '\0';
+}
+
+/*
+ * The manifest as shipped, but for the pod's name (the test's), the image
+ * (localhost/nsinit-entry: busybox and /nsinit) and, with script, the
+ * command's args (["sh", "-c", script]). Everything else, nsinit as the
+ * command, shareProcessNamespace, the grace period, is the manifest's own.
+ * Each replaced line must be there exactly once.
+ */
+static char *manifest_for_test(const char *text, const char *script)
+{
+	static char args[8192];
+	if (script) {
+		char q[sizeof args - 32];
+		quote(q, sizeof q, script);
+		snprintf(args, sizeof args, "[\"sh\", \"-c\", %s]", q);
+	}
+	size_t cap = strlen(text) + sizeof args + 256, k = 0;
+	char *out = malloc(cap);
+	cr_assert(out);
+	int names = 0, images = 0, argss = 0;
+	for (const char *l = text; *l;) {
+		const char *e = strchr(l, '\n');
+		size_t len = e ? (size_t)(e - l + 1) : strlen(l);
+		size_t ind = strspn(l, " ");
+		const char *t = l + ind, *put = NULL;
+		if (ind == 2 && !strncmp(t, "name: ", 6) && !names++)
+			put = pod; /* metadata.name, the first name: at that depth */
+		else if (!strncmp(t, "image: ", 7) && ++images)
+			put = IMAGE_ENTRY;
+		else if (script && !strncmp(t, "args: ", 6) && ++argss)
+			put = args;
+		if (put)
+			k += (size_t)snprintf(out + k, cap - k, "%.*s%.*s %s\n", (int)ind, l,
+					      (int)(strchr(t, ':') - t + 1), t, put);
+		else
+			k += (size_t)snprintf(out + k, cap - k, "%.*s", (int)len, l);
+		cr_assert(k < cap, "test bug: manifest buffer");
+		l += len;
+	}
+	cr_assert(names == 1 && images == 1 && (!script || argss == 1),
+		  "the manifest has %d metadata name, %d image and %d args lines, want one each",
+		  names, images, argss);
+	return out;
+}
+
+/* terminationGracePeriodSeconds of the manifest. */
+static int grace_of(const char *text)
+{
+	const char *g = strstr(text, "\n  terminationGracePeriodSeconds: ");
+	cr_assert(g, "the manifest sets no terminationGracePeriodSeconds");
+	return atoi(g + strlen("\n  terminationGracePeriodSeconds: "));
+}
+
+/* `podman kube play --network none -` of the manifest's text. */
+static void kube_play(const char *yaml)
+{
+	struct hs_proc *p = &aux_p;
+	struct hs_opts o = {.prefix = EXEC_ARGS, .stdin_pipe = true};
+	hs_spawn(p, &o, HS_ARGV(PODMAN, "kube", "play", "--network", "none", "-"));
+	size_t n = strlen(yaml);
+	cr_assert_eq(write(p->in_fd, yaml, n), (ssize_t)n, "cannot write the manifest");
+	hs_close_stdin(p);
+	cr_assert(hs_wait(p, T_RUN) && hs_read_eof(p, HS_BOTH, T_CMD),
+		  "podman kube play did not exit");
+	cr_assert_eq(hs_code(p), 0, "podman kube play: %s\nmanifest:\n%s\nstderr:\n%s",
+		     hs_status_str(p), yaml, S(p->err));
+	hs_cleanup(p);
+}
+
+/* Follow the container's log (stdout and stderr apart) until it exits. */
+static void follow_log(struct hs_proc *p)
+{
+	struct hs_opts o = {.prefix = EXEC_ARGS};
+	hs_spawn(p, &o, HS_ARGV(PODMAN, "logs", "--follow", container));
+}
+
+/*
+ * Stop the pod as the kubelet does when it is deleted: its containers get
+ * SIGTERM and terminationGracePeriodSeconds (GRACE) before SIGKILL, then the
+ * pod's infra (pause) container goes. podman kube play sets the container's
+ * stop timeout from the manifest only from podman 4.7 on (older podman keeps
+ * 10 s), so GRACE is handed to podman here.
+ *
+ * The plain pod: `podman pod stop -t GRACE`. The shared pod: podman (4.3)
+ * stops the infra container with the others, and once the pause process,
+ * PID 1 of the shared PID namespace, exits, the kernel SIGKILLs everything in
+ * it at once. So there the container is stopped first, as the kubelet does,
+ * then the pod. Returns how long the container's stop took.
+ */
+static long long kube_stop(int grace, bool shared)
+{
+	char t[16];
+	snprintf(t, sizeof t, "%d", grace);
+	long long t0 = hs_now_ms(), ms;
+	struct hs_proc *a = &aux_p;
+	if (shared)
+		podman_stop(a, "stop", "-t", t, container);
+	else
+		podman_stop(a, "pod", "stop", "-t", t, pod);
+	ms = hs_now_ms() - t0;
+	cr_expect_eq(hs_code(a), 0, "`%s`: %s\nstderr:\n%s", a->argv_str, hs_status_str(a),
+		     S(a->err));
+	hs_cleanup(a);
+	if (shared)
+		free(podman_ok("pod", "stop", "-t", t, pod));
+	return ms;
+}
+
+static int exit_code_of_container(void)
+{
+	char *s = podman_ok("inspect", "--format", "{{.State.Status}} {{.State.ExitCode}}",
+			    container);
+	int code = -1;
+	cr_expect(sscanf(s, "exited %d", &code) == 1, "the container did not exit: %s", s);
+	free(s);
+	return code;
+}
+
+/* The log of the pod's container once it exited; stderr as expect_stderr wants. */
+static void log_ends(struct hs_proc *log, bool shared)
+{
+	cr_assert(hs_wait(log, T_RUN) && hs_read_eof(log, HS_BOTH, T_CMD),
+		  "podman logs --follow did not end with the container");
+	expect_stderr(log, shared ? VIA_FALLBACK : VIA_ENTRY);
+}
+
+/*
+ * The pod's command leaves ten orphans (ORPHANS_SCRIPT), and they must be
+ * nsinit's and be reaped; then, while the command idles, podman exec ps in
+ * the container must show no zombie either. In the shared pod PID 1 is the
+ * pause process, nsinit is not PID 1, and its warning is in the log.
+ */
+static void kube_reaps_orphans(const char *file, bool shared)
+{
+	char *text = read_manifest(file);
+	cr_expect(strstr(text, "\n      command: [\"/nsinit\", \"--\"]\n"),
+		  "%s does not run nsinit as the container's command", file);
+	cr_expect_eq(strstr(text, "\n  shareProcessNamespace: true\n") != NULL, shared,
+		     "%s: shareProcessNamespace", file);
+	char *yaml = manifest_for_test(text, WHO_SCRIPT ORPHANS_SCRIPT
+					     "; trap 'exit 0' TERM; " IDLE);
+	kube_play(yaml);
+
+	struct hs_proc *log = &run_p;
+	follow_log(log);
+	cr_assert(hs_read_until(log, HS_OUT, "ready\n", T_READY),
+		  "the command never printed ready\nstdout:\n%s\nstderr:\n%s", S(log->out),
+		  S(log->err));
+	char want[64];
+	snprintf(want, sizeof want, "pid1=%s parent=nsinit\n", shared ? "catatonit" : "nsinit");
+	cr_expect(strstr(S(log->out), want), "want %s in the log:\n%s", want, S(log->out));
+	cr_expect(strstr(S(log->out), "orphans=10 parent_nsinit=10\n"),
+		  "the orphans were not all children of nsinit:\n%s", S(log->out));
+	cr_expect(strstr(S(log->out), "zombies=0 left=0\n"), "orphans were not reaped:\n%s",
+		  S(log->out));
+
+	char *ps = podman_ok("exec", container, "/bin/ps", "-o", "pid,ppid,stat,comm");
+	cr_expect_eq(hs_count_regex(ps, "^ *[0-9]+ +[0-9]+ +Z"), 0, "zombies in the container:\n%s",
+		     ps);
+	cr_expect_eq(hs_count_regex(ps, "^ *[0-9]+ +[0-9]+ +[^ ]+ +nsinit$"), 1,
+		     "ps in the container:\n%s", ps);
+	free(ps);
+
+	kube_stop(grace_of(text), shared);
+	log_ends(log, shared);
+	cr_expect_eq(exit_code_of_container(), 0, "log:\n%s", S(log->out));
+	hs_cleanup(log);
+	free(yaml);
+	free(text);
+}
+
+/*
+ * The manifest as shipped (but for name and image): its command's TERM
+ * handler takes 8 s. The stop (kube_stop) with the manifest's grace period
+ * (at least 30 s, so that podman does not kill first) ends after about 8 s,
+ * and the container's exit code is 0: nsinit forwarded SIGTERM and waited.
+ */
+static void kube_stop_waits(const char *file, bool shared)
+{
+	char *text = read_manifest(file);
+	int grace = grace_of(text);
+	cr_expect_geq(grace, 30, "%s: terminationGracePeriodSeconds %d < 30", file, grace);
+	cr_expect(strstr(text, SLOW_TERM), "%s's command has no 8 s TERM handler", file);
+	char *yaml = manifest_for_test(text, NULL);
+	kube_play(yaml);
+
+	struct hs_proc *log = &run_p;
+	follow_log(log);
+	cr_assert(hs_read_until(log, HS_OUT, "started\n", T_READY),
+		  "the command never printed started\nstdout:\n%s\nstderr:\n%s", S(log->out),
+		  S(log->err));
+	long long ms = kube_stop(grace, shared);
+	log_ends(log, shared);
+	cr_expect_str_eq(S(log->out), "started\nstopping\nstopped\n", "the container's log: %s",
+			 S(log->out));
+	cr_expect_eq(exit_code_of_container(), 0, "after the stop (%lld ms)", ms);
+	cr_expect(ms >= SLOW_MIN_MS && ms < SLOW_MAX_MS,
+		  "the stop took %lld ms; the command's TERM handler takes 8 s", ms);
+	hs_cleanup(log);
+	free(yaml);
+	free(text);
+}
+
+Test(podman, kube_reaps_orphans)
+{
+	need_kube("kube-orphans");
+	kube_reaps_orphans(KUBE_POD, false);
+}
+
+Test(podman, kube_stop_waits_for_8s_term_handler)
+{
+	need_kube("kube-stop");
+	kube_stop_waits(KUBE_POD, false);
+}
+
+Test(podman, kube_shared_reaps_orphans_as_subreaper)
+{
+	need_kube("kube-shared-orphans");
+	kube_reaps_orphans(KUBE_SHARED, true);
+}
+
+Test(podman, kube_shared_stop_waits_for_8s_term_handler)
+{
+	need_kube("kube-shared-stop");
+	kube_stop_waits(KUBE_SHARED, true);
 }
 
 /* ---- the image of packaging/container/Containerfile ---- */
