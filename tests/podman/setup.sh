@@ -13,6 +13,12 @@
 # 3. BUILD_DIR/podman/nsinit-entry.tar: the same plus /nsinit (STATIC_NSINIT);
 #    imported as localhost/nsinit-entry with ENTRYPOINT ["/nsinit", "--"].
 # 4. localhost/nsinit-scratch, built from packaging/container/Containerfile.
+# 5. BUILD_DIR/podman/containers.conf: the settings of the tests' `podman run`
+#    flags (runc, cgroupfs, nofile and nproc limits of 1024) for what takes
+#    no such flags: `podman kube play` and the pods' infra containers. The
+#    tests run podman with CONTAINERS_CONF pointing at it; podman then reads
+#    no other containers.conf. The pods' infra (pause) image, which podman
+#    builds on first use from its catatonit, is built here, not in a test.
 #
 # Idempotent and quick once done: the tarballs are reproducible (sorted, fixed
 # mtime and owner), and an image is imported again only when the sha256 of its
@@ -44,6 +50,8 @@ is_static() { file -bL "$1" 2>/dev/null | grep -q 'statically linked'; }
 missing=
 command -v podman >/dev/null || missing="$missing podman"
 command -v runc >/dev/null || missing="$missing runc"
+# podman's init for `podman run --init`, and its pods' infra process
+[ -x /usr/libexec/podman/catatonit ] || missing="$missing catatonit"
 command -v file >/dev/null || missing="$missing file"
 bb_deb=
 if dpkg-query -W -f '${Status}' busybox 2>/dev/null | grep -q 'ok installed'; then
@@ -154,3 +162,29 @@ if ! out=$(podman build --pull=never -f "$top/packaging/container/Containerfile"
 fi
 drop_old "$old" localhost/nsinit-scratch
 step "localhost/nsinit-scratch: built from packaging/container/Containerfile (context $ctx)"
+
+# ---- 5. containers.conf for podman kube play, and the infra image -------
+# The limits match the tests' `podman run --ulimit` flags: without them a
+# container inherits the machine's (nofile can be a billion).
+conf=$dir/containers.conf
+cat >"$conf.new" <<'EOF'
+# Written by tests/podman/setup.sh: what the podman tests' `podman run` says
+# with flags, for `podman kube play` and pods, which take no such flags.
+[containers]
+default_ulimits = ["nofile=1024:1024", "nproc=1024:1024"]
+
+[engine]
+runtime = "runc"
+cgroup_manager = "cgroupfs"
+EOF
+mv "$conf.new" "$conf"
+export CONTAINERS_CONF="$conf"
+infra=nsinit-setup-infra
+podman pod rm --force --ignore "$infra" >/dev/null 2>&1 || true
+if ! out=$(podman pod create --network none --name "$infra" 2>&1); then
+	printf '%s\n' "$out" >&2
+	die "podman pod create failed: pods cannot run here"
+fi
+podman pod rm --force "$infra" >/dev/null
+step "$conf written; pods work (infra image $(podman images \
+	--format '{{.Repository}}:{{.Tag}}' | grep -m 1 podman-pause || echo '?'))"
