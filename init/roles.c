@@ -21,9 +21,12 @@
 static int fall_back(const struct options *opts, const sigset_t *original_mask, const char *why)
 {
 	struct options here = *opts;
+	/* The cause, without the fix that the error would suggest: "...; give
+	 * the container an unmasked /proc, or pass -s" is what happens now. */
+	size_t cause = strcspn(why, ";");
 
-	warn("%s; running as a subreaper (-s) instead; pass --namespace to make this an error",
-	     why);
+	warn("%.*s; running as a subreaper (-s) instead; pass --namespace to make this an error",
+	     (int)cause, why);
 	here.role = ROLE_NO_NAMESPACE;
 	return roles_here(&here, original_mask);
 }
