@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
+#include <time.h>
 #include <unistd.h>
 
 enum { FD_SIGNALS, FD_RELAY, NFDS };
@@ -42,8 +43,11 @@ static void event_to_relay(void *sock, const char *line, size_t len)
 static void hand_off(int sock, pid_t command)
 {
 	int fd = sys_pidfd_open(command);
+	struct timespec started;
 
-	if (link_send(sock, LINK_COMMAND, command, 0, NULL, 0, fd) < 0)
+	/* The relay writes command_started, stamped with when it happened. */
+	(void)clock_gettime(CLOCK_REALTIME, &started);
+	if (link_send(sock, LINK_COMMAND, command, 0, &started, sizeof(started), fd) < 0)
 		warn_errno("cannot pass the command's pidfd to the relay");
 	if (fd >= 0)
 		close(fd);
@@ -236,7 +240,7 @@ static int start(struct pid1 *p, const sigset_t *original_mask, bool removes_pid
 }
 
 int pid1_run(const struct options *opts, const sigset_t *original_mask, int relay_sock,
-	     bool removes_pid_file)
+	     int pidfile_dirfd)
 {
 	struct pid1 p = {
 		.opts = opts,
@@ -253,9 +257,18 @@ int pid1_run(const struct options *opts, const sigset_t *original_mask, int rela
 	if (opts->new_session && opts->setsid_ctty && relay_sock < 0)
 		terminal_release();
 
-	code = start(&p, original_mask, removes_pid_file);
-	if (code)
+	p.start_us = clock_now_us();
+	code = start(&p, original_mask, pidfile_dirfd >= 0);
+	if (code) {
+		/* Without a relay, the exit event is ours to write, even now. */
+		if (relay_sock < 0) {
+			struct job_stats stats;
+
+			job_stats_collect(&stats, p.start_us, 0);
+			job_stats_report(code, &stats);
+		}
 		return code;
+	}
 	/* From here on PID 1 must not die on a recoverable error: it warns and
 	 * goes on, since its death would kill the whole namespace. */
 	if (relay_sock >= 0) {
@@ -266,13 +279,13 @@ int pid1_run(const struct options *opts, const sigset_t *original_mask, int rela
 		event_one_int("command_started", "pid", p.command);
 	}
 	p.command_group = p.command;
-	p.start_us = clock_now_us();
 	if (opts->timeout_us)
 		p.timeout_at_us = p.start_us + opts->timeout_us;
 	if (chdir("/") < 0)
 		warn_errno("cannot change directory to /");
-	/* Ours: the signalfd, the relay's socket and the events channel. */
-	sys_close_all_but((int[]){ sigfd, relay_sock, events_fd() }, 3);
+	/* Ours: the signalfd, the relay's socket, the events channel and the
+	 * pid file's directory. */
+	sys_close_all_but((int[]){ sigfd, relay_sock, events_fd(), pidfile_dirfd }, 4);
 
 	run_loop(&p, sigfd);
 	shutdown_report(&p);

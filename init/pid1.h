@@ -43,9 +43,10 @@ struct pid1 {
 
 /* Be init: start the command, run the loop, return nsinit's exit code.
  * `relay_sock` is PID 1's end of the relay's socket, or -1 without a relay;
- * `removes_pid_file`: PID 1, not a relay, removes the pid file at exit. */
+ * `pidfile_dirfd`: the directory of a pid file that PID 1 (no relay)
+ * removes at exit, kept open; else -1. */
 int pid1_run(const struct options *opts, const sigset_t *original_mask, int relay_sock,
-	     bool removes_pid_file);
+	     int pidfile_dirfd);
 
 /* reap.c: reap every child that has exited, without blocking. Records the
  * command's exit in p. Returns true when no child is left at all. */

@@ -22,9 +22,14 @@ static const char *zombie_name(pid_t pid, char *buf, size_t len)
 	char path[32];
 
 	fmt(path, sizeof(path), "/proc/%d/comm", (int)pid);
-	if (read_small(path, buf, len) <= 0)
+	ssize_t n = read_small(path, buf, len);
+
+	if (n <= 0)
 		return "?";
-	buf[strcspn(buf, "\n")] = '\0';
+	/* The kernel ends it with one newline; a newline inside is the
+	 * name's own, which the messages and events escape. */
+	if (buf[n - 1] == '\n')
+		buf[n - 1] = '\0';
 	return buf;
 }
 

@@ -14,6 +14,7 @@
 #include <errno.h>
 #include <sched.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 /* No namespace can be made here, and none was asked for by name: do what
@@ -39,7 +40,7 @@ static int be_pid1(const struct options *opts, const sigset_t *original_mask,
 	bool no_proc;
 
 	if (inside_setup(opts->hostname, opts->root, flags, why, sizeof(why), &no_proc) == 0)
-		return pid1_run(opts, original_mask, sock, false);
+		return pid1_run(opts, original_mask, sock, -1);
 	if (!no_proc || !may_fall_back)
 		die("%s", why);
 	/* The relay runs the command itself, without a namespace. */
@@ -73,6 +74,7 @@ int roles_in_new_namespace(const struct options *opts, const sigset_t *original_
 	pid_t pid;
 
 	link_pair(sock);
+	(void)clock_gettime(CLOCK_REALTIME, &rq.made_at);
 	pid = namespace_clone(flags);
 	if (pid < 0) {
 		bool no_namespace_here = namespace_explain(errno, flags, why, sizeof(why));
@@ -118,13 +120,13 @@ static void refuse_namespace_options(const struct options *opts)
 /* Without namespaces, the pid file names nsinit itself: it is the init. */
 int roles_here(const struct options *opts, const sigset_t *original_mask)
 {
-	struct pidfile pf = { .written = false };
+	struct pidfile pf = PIDFILE_NONE;
 	int code;
 
 	refuse_namespace_options(opts);
 	if (opts->pid_file && pidfile_write(&pf, opts->pid_file, getpid()) < 0)
 		return EXIT_NSINIT_FAILED;
-	code = pid1_run(opts, original_mask, -1, pf.written);
+	code = pid1_run(opts, original_mask, -1, pf.dirfd);
 	pidfile_remove(&pf);
 	return code;
 }

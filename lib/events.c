@@ -3,6 +3,7 @@
 #include "events.h"
 
 #include "fmt.h"
+#include "stranger.h"
 #include "msg.h"
 #include "sys.h"
 
@@ -76,28 +77,43 @@ static noreturn void refuse(const char *path, unsigned mode)
  * (O_NONBLOCK: every signal is blocked by now, so a hang here would take
  * SIGKILL), none becomes our controlling terminal, and anything but a
  * regular file is refused. A new file is private (0600): events name
- * processes and pids; a file made beforehand keeps its mode. */
+ * processes and pids; a file made beforehand keeps its mode, but must be
+ * ours alone: owned by us, with no second name (a hard link planted to a
+ * file of root's, or a file another user prepared with forged lines, is
+ * refused). The directories on the way are judged by lib/stranger.h. */
 static int open_file(const char *path)
 {
+	const char *name;
 	struct stat st;
-	int fd = sys_open_mode(path,
-			       O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY,
-			       0600);
+	int dirfd = stranger_open_parent(path, &name), fd, err;
 
+	if (dirfd < 0) {
+		if (errno == EACCES)
+			die("cannot use '%s' for --events: a symbolic link on the way lies in a "
+			    "sticky directory and belongs to another user; name the real directory",
+			    path);
+		die_errno("cannot open '%s' for --events", path);
+	}
+	fd = openat(dirfd, name,
+		    O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC,
+		    0600);
+	err = errno;
 	if (fd < 0) {
-		int err = errno;
-
 		/* ELOOP (a link), ENXIO (a fifo without a reader), EISDIR:
 		 * name what is there rather than the errno. */
-		if (fstatat(AT_FDCWD, path, &st, AT_SYMLINK_NOFOLLOW) == 0 && !S_ISREG(st.st_mode))
+		if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && !S_ISREG(st.st_mode))
 			refuse(path, st.st_mode);
 		errno = err;
 		die_errno("cannot open '%s' for --events", path);
 	}
+	close(dirfd);
 	if (fstatat(fd, "", &st, AT_EMPTY_PATH) < 0)
 		st.st_mode = 0; /* cannot fail on an open fd: read as not regular */
 	if (!S_ISREG(st.st_mode))
 		refuse(path, st.st_mode);
+	if (st.st_uid != geteuid() || st.st_nlink != 1)
+		die("cannot use '%s' for --events: %s; remove it, or name another file", path,
+		    st.st_nlink != 1 ? "it has another name (a hard link)" : "another user owns it");
 	return fd;
 }
 
@@ -145,15 +161,21 @@ static void put_key(struct event *e, const char *key)
 void event_begin(struct event *e, const char *name)
 {
 	struct timespec ts;
+
+	(void)clock_gettime(CLOCK_REALTIME, &ts);
+	event_begin_at(e, name, &ts);
+}
+
+void event_begin_at(struct event *e, const char *name, const struct timespec *ts)
+{
 	char num[48];
 
 	e->len = 0;
 	put_str(e, "{\"event\":");
 	put_json(e, name);
-	(void)clock_gettime(CLOCK_REALTIME, &ts);
-	put(e, num, fmt(num, sizeof(num), ",\"time\":%lld.", (long long)ts.tv_sec));
+	put(e, num, fmt(num, sizeof(num), ",\"time\":%lld.", (long long)ts->tv_sec));
 	/* Microseconds, zero-padded to six digits (fmt has no field widths). */
-	for (long us = ts.tv_nsec / 1000, scale = 100000; scale > 0; scale /= 10) {
+	for (long us = ts->tv_nsec / 1000, scale = 100000; scale > 0; scale /= 10) {
 		char digit = (char)('0' + us / scale % 10);
 
 		put(e, &digit, 1);

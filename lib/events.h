@@ -32,6 +32,9 @@ struct event {
 
 /* {"event":"<name>","time":<seconds since the epoch, microsecond precision> */
 void event_begin(struct event *e, const char *name);
+/* The same, stamped with when it happened elsewhere (CLOCK_REALTIME). */
+struct timespec;
+void event_begin_at(struct event *e, const char *name, const struct timespec *ts);
 void event_int(struct event *e, const char *key, long long value);
 void event_str(struct event *e, const char *key, const char *value);
 /* } and the newline, then the write. Does nothing without a channel. */

@@ -126,6 +126,9 @@ static int exec_search(char *const *argv, bool *interp)
 	int err = ENOENT, e;
 
 	*interp = false;
+	/* env(1) and execvp say so for an empty name too. */
+	if (!*name)
+		return ENOENT;
 	if (strchr(name, '/')) {
 		e = exec_one(name, argv);
 		*interp = interpreter_missing(e, name);

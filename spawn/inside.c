@@ -121,6 +121,11 @@ static int mount_proc(const char *root, char *why, size_t len, bool *no_proc)
 {
 	char proc[4096];
 
+	if (root && access(root, X_OK) < 0) {
+		fmt(why, len, "cannot use '%s' for --root: %s; name a directory", root,
+		    strerror(errno));
+		return -1;
+	}
 	if (make_private(why, len) < 0)
 		return -1;
 	if (fmt(proc, sizeof(proc), "%s/proc", root ? root : "") >= sizeof(proc) - 1) {

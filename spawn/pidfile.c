@@ -7,8 +7,10 @@
  * write to (/tmp, a service's run directory), so the name is treated as a
  * stranger's: nothing at it is ever opened for writing, followed, truncated
  * or removed unless it is the file nsinit made. The pid goes into a new
- * file made with O_EXCL next to it, which rename(2) then puts in place; the
- * directory is held open, so that every step names the same one.
+ * file made with O_EXCL next to it under a random name, which rename(2) then
+ * puts in place; the directory is held open from the start to the removal,
+ * so that every step names the same one (and a tight RLIMIT_NOFILE at exit
+ * cannot leave the file behind).
  *
  * openat(2) is called directly, not through lib/sys.c: it can fail with
  * EINTR only while it waits (on a fifo, a device), and these opens never
@@ -17,61 +19,53 @@
 
 #include "fmt.h"
 #include "msg.h"
+#include "stranger.h"
 #include "sys.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdint.h>
 #include <string.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* The relay moves to / once running: a relative path is made absolute now,
- * then split into its directory and its name. */
-static int split(struct pidfile *pf, const char *path)
+/* Hold the directory open, so that every step (and the removal at exit,
+ * after the relay has moved to /) names the same one. */
+static int open_dir(struct pidfile *pf, const char *path)
 {
-	size_t cwd_len = 0, len = strlen(path), dir_len;
-	char *name;
+	const char *name;
 
-	if (path[0] != '/') {
-		if (!getcwd(pf->path, sizeof(pf->path))) {
-			warn_errno("no current directory for the pid file '%s'", path);
-			return -1;
-		}
-		cwd_len = strlen(pf->path);
-		if (pf->path[cwd_len - 1] != '/') /* the cwd "/" needs no second slash */
-			pf->path[cwd_len++] = '/';
+	pf->path = path;
+	pf->dirfd = stranger_open_parent(path, &name);
+	if (pf->dirfd < 0) {
+		if (errno == EACCES)
+			warn("cannot write the pid file '%s': a symbolic link on the way lies in a "
+			     "sticky directory and belongs to another user; name the real "
+			     "directory",
+			     path);
+		else
+			warn_errno("cannot write the pid file '%s'", path);
+		return -1;
 	}
-	if (cwd_len + len >= sizeof(pf->path)) {
+	if (fmt(pf->name, sizeof(pf->name), "%s", name) >= sizeof(pf->name) - 1) {
 		errno = ENAMETOOLONG;
 		warn_errno("cannot write the pid file '%s'", path);
 		return -1;
 	}
-	memcpy(pf->path + cwd_len, path, len + 1);
-	/* A name of "", "." or ".." is refused later: there is no such file,
-	 * or it is a directory. */
-	name = strrchr(pf->path, '/') + 1;
-	pf->name = (size_t)(name - pf->path);
-	dir_len = pf->name > 1 ? pf->name - 1 : 1; /* "/x" is in "/" */
-	memcpy(pf->dir, pf->path, dir_len);
-	pf->dir[dir_len] = '\0';
 	return 0;
-}
-
-static int open_dir(const struct pidfile *pf)
-{
-	return sys_open(pf->dir, O_RDONLY | O_DIRECTORY);
 }
 
 /* A regular file there is an old pid file, replaced whole. Anything else
  * (a link planted to make root write elsewhere, a fifo, a terminal, a
  * device) is not ours to replace: say what it is. Returns 0 to go on, 1
  * after refusing, -1 with errno set. */
-static int check_target(const struct pidfile *pf, int dirfd)
+static int check_target(const struct pidfile *pf)
 {
 	struct stat st;
 
-	if (fstatat(dirfd, pf->path + pf->name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+	if (fstatat(pf->dirfd, pf->name, &st, AT_SYMLINK_NOFOLLOW) < 0)
 		return errno == ENOENT ? 0 : -1;
 	if (S_ISREG(st.st_mode))
 		return 0;
@@ -81,14 +75,17 @@ static int check_target(const struct pidfile *pf, int dirfd)
 }
 
 /* A new file of our own in the same directory (so that rename stays within
- * one file system). A name left by an nsinit that was SIGKILLed with our pid
- * is skipped, not reused. */
+ * one file system), under a name nobody can guess ahead of us. */
 static int create_temp(int dirfd, char *tmp, size_t len)
 {
 	int fd = -1;
 
 	for (int i = 0; i < 16 && fd < 0; i++) {
-		fmt(tmp, len, ".nsinit-%d-%d.pid", (int)getpid(), i);
+		uint64_t r = 0;
+
+		if (getrandom(&r, sizeof(r), GRND_NONBLOCK) != sizeof(r))
+			r = (uint64_t)getpid() << 32 ^ (uint64_t)i ^ (uintptr_t)&r;
+		fmt(tmp, len, ".nsinit-%llx.pid", (unsigned long long)r);
 		fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
 		if (fd < 0 && errno != EEXIST)
 			break;
@@ -117,42 +114,42 @@ static int fill(struct pidfile *pf, int fd)
 int pidfile_write(struct pidfile *pf, const char *path, pid_t pid)
 {
 	char tmp[64];
-	int dirfd, fd = -1, r = -1, err;
+	int fd = -1, r = -1, err;
 
 	pf->written = false;
 	fmt(pf->text, sizeof(pf->text), "%d\n", (int)pid);
-	if (split(pf, path) < 0)
+	if (open_dir(pf, path) < 0)
 		return -1;
-	dirfd = open_dir(pf);
-	if (dirfd >= 0 && (r = check_target(pf, dirfd)) == 0) {
-		fd = create_temp(dirfd, tmp, sizeof(tmp));
-		if (fd < 0 || fill(pf, fd) < 0 ||
-		    renameat(dirfd, tmp, dirfd, pf->path + pf->name) < 0)
+	if ((r = check_target(pf)) == 0) {
+		fd = create_temp(pf->dirfd, tmp, sizeof(tmp));
+		if (fd < 0 || fill(pf, fd) < 0 || renameat(pf->dirfd, tmp, pf->dirfd, pf->name) < 0)
 			r = -1;
 	}
 	err = errno;
 	/* Leave nothing behind but what was there: the temporary file is ours. */
 	if (r < 0 && fd >= 0)
-		(void)unlinkat(dirfd, tmp, 0);
-	if (dirfd >= 0)
-		close(dirfd);
+		(void)unlinkat(pf->dirfd, tmp, 0);
 	errno = err;
 	if (r < 0)
-		warn_errno("cannot write the pid file '%s'", pf->path);
-	pf->written = r == 0;
-	return r == 0 ? 0 : -1;
+		warn_errno("cannot write the pid file '%s'", path);
+	if (r != 0) {
+		close(pf->dirfd);
+		pf->dirfd = -1;
+		return -1;
+	}
+	pf->written = true;
+	return 0;
 }
 
 /* Is the name still the file we made, holding what we wrote? Whoever
  * replaced it (a newer nsinit, say) made another file. Opened as at the
  * start: no link followed, no fifo waited on. */
-static bool still_ours(const struct pidfile *pf, int dirfd)
+static bool still_ours(const struct pidfile *pf)
 {
 	char buf[sizeof(pf->text)];
 	struct stat st;
 	ssize_t n = -1;
-	int fd = openat(dirfd, pf->path + pf->name,
-			O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	int fd = openat(pf->dirfd, pf->name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
 
 	if (fd < 0)
 		return false;
@@ -166,20 +163,14 @@ static bool still_ours(const struct pidfile *pf, int dirfd)
 	return strcmp(buf, pf->text) == 0;
 }
 
-void pidfile_remove(const struct pidfile *pf)
+void pidfile_remove(struct pidfile *pf)
 {
-	int dirfd;
-
-	if (!pf->written)
+	if (pf->dirfd < 0)
 		return;
-	dirfd = open_dir(pf);
-	if (dirfd < 0) {
-		warn_errno("cannot remove the pid file '%s'", pf->path);
-		return;
-	}
 	/* The window between the check and unlinkat is one in which only
 	 * someone who may write to the directory anyway could swap the file. */
-	if (still_ours(pf, dirfd) && unlinkat(dirfd, pf->path + pf->name, 0) < 0)
+	if (pf->written && still_ours(pf) && unlinkat(pf->dirfd, pf->name, 0) < 0)
 		warn_errno("cannot remove the pid file '%s'", pf->path);
-	close(dirfd);
+	close(pf->dirfd);
+	pf->dirfd = -1;
 }

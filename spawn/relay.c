@@ -44,6 +44,7 @@ struct relay {
 	pid_t pid1;         /* PID 1, in our namespace */
 	int command_fd;     /* pidfd of the command, or -1 */
 	int sigfd;
+	int pidfile_dirfd;  /* held until the pid file is removed, or -1 */
 	pid_t command_pid;  /* the command's pid inside the namespace, or 0 */
 	pid_t command_host; /* its pid (and process group) as we see it, or 0 */
 	unsigned reaped;    /* what PID 1 reaped, as it said last */
@@ -153,12 +154,13 @@ static void let_go(struct relay *r)
 	if (r->let_go)
 		return;
 	r->let_go = true;
-	sys_close_all_but((int[]){ r->sock, events_fd(), r->sigfd, r->command_fd }, 4);
+	sys_close_all_but((int[]){ r->sock, events_fd(), r->sigfd, r->command_fd, r->pidfile_dirfd },
+			  5);
 	if (chdir("/") < 0)
 		warn_errno("cannot change directory to /");
 }
 
-static void took_command(struct relay *r, pid_t ns_pid, int fd)
+static void took_command(struct relay *r, pid_t ns_pid, int fd, const struct link_msg *m)
 {
 	r->command_pid = ns_pid;
 	r->command_fd = fd;
@@ -171,7 +173,14 @@ static void took_command(struct relay *r, pid_t ns_pid, int fd)
 	if (events_fd() >= 0) {
 		struct event e;
 
-		event_begin(&e, "command_started");
+		if (m->len == sizeof(struct timespec)) {
+			struct timespec when;
+
+			memcpy(&when, m->payload, sizeof(when));
+			event_begin_at(&e, "command_started", &when);
+		} else {
+			event_begin(&e, "command_started");
+		}
 		event_int(&e, "pid", ns_pid);
 		if (r->command_host)
 			event_int(&e, "host_pid", r->command_host);
@@ -189,7 +198,7 @@ static bool take_messages(struct relay *r)
 
 	while ((got = link_recv(r->sock, &m, &fd, &sender)) == 1) {
 		if (m.type == LINK_COMMAND && r->command_fd < 0 && !r->command_pid) {
-			took_command(r, m.value, fd);
+			took_command(r, m.value, fd, &m);
 			continue;
 		}
 		if (fd >= 0)
@@ -210,14 +219,15 @@ static bool take_messages(struct relay *r)
 
 /* The namespace event: PID 1's pid and the namespaces' inode numbers as
  * /proc/PID/ns/ shows them. */
-static void emit_namespace(pid_t pid1)
+static void emit_namespace(pid_t pid1, const struct timespec *made_at)
 {
 	static const char *const kinds[] = { "pid", "mnt", "user", "uts", "ipc", "net", "cgroup", "time" };
 	struct event e;
 
 	if (events_fd() < 0)
 		return;
-	event_begin(&e, "namespace");
+	/* Stamped with the clone: PID 1 may have started the command already. */
+	event_begin_at(&e, "namespace", made_at);
 	event_int(&e, "pid1_host_pid", pid1);
 	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
 		char path[48], key[24];
@@ -318,8 +328,9 @@ int relay_run(const struct relay_request *rq, pid_t pid1, int sock)
 {
 	/* pid1_changed starts true: PID 1 may have exited before the loop. */
 	struct relay r = { .rq = rq, .sock = sock, .link_open = true, .self = getpid(),
-			   .pid1_changed = true, .pid1 = pid1, .command_fd = -1 };
-	struct pidfile pf = { .written = false };
+			   .pid1_changed = true, .pid1 = pid1, .command_fd = -1,
+			   .pidfile_dirfd = -1 };
+	struct pidfile pf = PIDFILE_NONE;
 	uint64_t start_us = clock_now_us();
 	struct job_stats stats;
 	bool blocking = false;
@@ -327,11 +338,12 @@ int relay_run(const struct relay_request *rq, pid_t pid1, int sock)
 
 	r.is_init = r.self == 1;
 	note("namespace made: PID 1 is %d in the caller's namespace", (int)pid1);
-	emit_namespace(pid1);
+	emit_namespace(pid1, &rq->made_at);
 	/* Before chdir("/"): a relative --pid-file is the caller's. On failure
 	 * PID 1 exits 125, which the loop below passes on. */
 	if (rq->needs_go)
 		link_go(sock, set_up(rq, pid1, &pf));
+	r.pidfile_dirfd = pf.dirfd;
 
 	sigfd = signals_open_fd();
 	r.sigfd = sigfd;

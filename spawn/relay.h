@@ -6,6 +6,7 @@
 
 #include <stdbool.h>
 #include <sys/types.h>
+#include <time.h>
 
 /* What the relay is asked to do. */
 struct relay_request {
@@ -17,6 +18,7 @@ struct relay_request {
 	bool user_ns;                  /* write a user namespace's id maps first */
 	bool map_current_user;         /*   keeping the caller's ids */
 	const char *pid_file;          /* write PID 1's pid here first, or NULL */
+	struct timespec made_at;       /* CLOCK_REALTIME just before the clone */
 	char *fallback_why;            /* PID 1's LINK_FALLBACK goes here */
 	size_t fallback_len;
 };
