@@ -30,6 +30,22 @@
 #ifndef SYS_close_range
 #define SYS_close_range 436
 #endif
+/* The new mount API (Linux 5.2); musl has no wrappers for it. */
+#ifndef SYS_fsopen
+#define SYS_fsopen 430
+#endif
+#ifndef SYS_fsconfig
+#define SYS_fsconfig 431
+#endif
+#ifndef SYS_fsmount
+#define SYS_fsmount 432
+#endif
+#define NS_FSOPEN_CLOEXEC 0x00000001
+#define NS_FSCONFIG_CMD_CREATE 6
+#define NS_FSMOUNT_CLOEXEC 0x00000001
+#define NS_MOUNT_ATTR_NOSUID 0x00000002
+#define NS_MOUNT_ATTR_NODEV 0x00000004
+#define NS_MOUNT_ATTR_NOEXEC 0x00000008
 
 /* Retry `call` while it fails with EINTR. Every EINTR retry goes through it. */
 #define RETRY(type, call)                                                      \
@@ -144,6 +160,27 @@ pid_t sys_clone(unsigned long flags, int exit_signal)
 	/* x86_64 argument order: flags, stack, parent_tid, child_tid, tls.
 	 * A NULL stack makes the child run on a copy of ours, like fork(). */
 	return (pid_t)syscall(SYS_clone, flags | (unsigned long)exit_signal, NULL, NULL, NULL, NULL);
+}
+
+int sys_mount_private_proc(void)
+{
+	int fs = (int)syscall(SYS_fsopen, "proc", NS_FSOPEN_CLOEXEC), mnt, err;
+
+	if (fs < 0)
+		return -1;
+	/* The superblock is made now: it shows the PID namespace we are in. */
+	if (syscall(SYS_fsconfig, fs, NS_FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0) {
+		err = errno;
+		close(fs);
+		errno = err;
+		return -1;
+	}
+	mnt = (int)syscall(SYS_fsmount, fs, NS_FSMOUNT_CLOEXEC,
+			   NS_MOUNT_ATTR_NOSUID | NS_MOUNT_ATTR_NODEV | NS_MOUNT_ATTR_NOEXEC);
+	err = errno;
+	close(fs);
+	errno = err;
+	return mnt;
 }
 
 int sys_pidfd_open(pid_t pid)

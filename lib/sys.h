@@ -41,6 +41,12 @@ pid_t sys_clone3(uint64_t flags, int exit_signal);
 /* The older clone(2), fork-like: the fallback when clone3 is refused. */
 pid_t sys_clone(unsigned long flags, int exit_signal);
 
+/* A new procfs instance, detached (in nobody's mount table) and showing the
+ * caller's PID namespace: fsopen, fsconfig, fsmount, nosuid,nodev,noexec.
+ * Returns a close-on-exec fd of its root, or -1 (ENOSYS before Linux 5.2,
+ * EPERM without CAP_SYS_ADMIN over our mount namespace). */
+int sys_mount_private_proc(void);
+
 int sys_pidfd_open(pid_t pid);
 int sys_pidfd_send_signal(int pidfd, int sig);
 /* If the caller left any of fds 0-2 closed, fill the gap with a close-on-exec
