@@ -363,6 +363,16 @@ void descendants_init(void)
 	warn_blind();
 }
 
+/* STAND-IN until pid1_run calls descendants_init() itself (see
+ * descendants.h): record the inherited children before main() runs, which
+ * is before anything is forked, and while the capabilities are all there.
+ * PID 1 of a namespace never walks, so it skips this. */
+__attribute__((constructor)) static void setup_at_start(void)
+{
+	if (getpid() != 1)
+		setup();
+}
+
 void descendants_set_command(pid_t command)
 {
 	pid_t group = getpgid(command);

@@ -11,7 +11,7 @@
  * already has, which are the caller's and are never signalled. Without a
  * procfs, warn once. Idempotent. PID 1 without a namespace of its own calls
  * it first thing: before the command starts and before it drops its
- * capabilities. */
+ * capabilities. (Until it does, a constructor calls it quietly.) */
 void descendants_init(void);
 
 /* The procfs fd the walk reads (-1 if none): PID 1 keeps it open when it
