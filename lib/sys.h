@@ -22,9 +22,12 @@
 
 ssize_t sys_read(int fd, void *buf, size_t len);
 ssize_t sys_write(int fd, const void *buf, size_t len);
-/* write, but never sleeping on a full pipe for more than wait_ms: a log line
- * or event that still cannot go is dropped (EAGAIN). PID 1 must not stall
- * because nobody reads its stderr, yet a slow reader should lose nothing. */
+/* write, but never sleeping on a full pipe, terminal or socket for more
+ * than wait_ms in all: a log line or event that still cannot go is dropped
+ * (EAGAIN). PID 1 must not stall because nobody reads its stderr (or its
+ * terminal is stopped with Ctrl-S), yet a slow reader should lose nothing.
+ * The file description fd names is never made non-blocking: the command
+ * shares it. Only without /proc may a terminal still block (see sys.c). */
 ssize_t sys_write_bounded(int fd, const void *buf, size_t len, int wait_ms);
 pid_t sys_waitpid(pid_t pid, int *status, int flags);
 int sys_waitid(idtype_t type, id_t id, siginfo_t *info, int flags);
