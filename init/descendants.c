@@ -110,8 +110,8 @@ static bool read_stat(pid_t pid, pid_t *ppid, unsigned long long *start)
 	if (end == p + 4 || parent < 0)
 		return false;
 	*ppid = (pid_t)parent;
-	/* Fields 5 to 21 come after PPID (4); then STARTTIME. */
-	for (int field = 4; field < 22; field++) {
+	/* end is at the space before field 5; step to the one before 22. */
+	for (int field = 5; field < 22; field++) {
 		end = strchr(end + 1, ' ');
 		if (!end)
 			return false;
