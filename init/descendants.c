@@ -25,26 +25,21 @@
 #include "msg.h"
 #include "sys.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
-
-/* No more processes can exist at once than the kernel's largest pid_max:
- * a bound on the walk even if pid reuse made its view inconsistent. */
-#define MAX_NODES (1 << 22)
 
 /* A child nsinit inherited: its pid and start time (pid reuse cannot fake
  * both). */
 struct inherited {
 	pid_t pid;
-	unsigned long long start;
+	long start;
 };
 
 /* Set up once by descendants_init, before the command exists; read by the
@@ -54,8 +49,6 @@ static struct {
 	bool warned;
 	const char *why; /* why there is no procfs to walk */
 	int proc;                    /* a procfs showing our PID namespace, or -1 */
-	dev_t proc_dev;              /* and what it is, to know it is still ours */
-	ino_t proc_ino;
 	struct inherited *inherited; /* the children we started with */
 	size_t n_inherited;
 	pid_t group; /* without a procfs: the command's own process group, or 0 */
@@ -76,9 +69,9 @@ struct walk {
 };
 
 /* Read a whole small file under the procfs into buf; -1 if it cannot be. */
-static ssize_t read_proc(const char *path, char *buf, size_t len)
+static ssize_t read_proc(int proc, const char *path, char *buf, size_t len)
 {
-	int fd = openat(state.proc, path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	int fd = sys_openat(proc, path, O_RDONLY);
 	ssize_t n;
 
 	if (fd < 0)
@@ -92,13 +85,13 @@ static ssize_t read_proc(const char *path, char *buf, size_t len)
 }
 
 /* The parent and start time of pid from PID/stat; false if gone. */
-static bool read_stat(pid_t pid, pid_t *ppid, unsigned long long *start)
+static bool read_stat(pid_t pid, pid_t *ppid, long *start)
 {
 	char path[32], buf[512], *p, *end;
 	long parent;
 
 	fmt(path, sizeof(path), "%d/stat", (int)pid);
-	if (read_proc(path, buf, sizeof(buf)) <= 0)
+	if (read_proc(state.proc, path, buf, sizeof(buf)) <= 0)
 		return false;
 	/* "PID (NAME) STATE PPID ... STARTTIME(22) ...": the name may hold
 	 * spaces and ')', so skip to the last ')'. (strtol, not sscanf: scanf
@@ -116,13 +109,13 @@ static bool read_stat(pid_t pid, pid_t *ppid, unsigned long long *start)
 		if (!end)
 			return false;
 	}
-	*start = strtoull(end + 1, NULL, 10);
+	*start = strtol(end + 1, NULL, 10);
 	return true;
 }
 
 static pid_t parent_of(pid_t pid)
 {
-	unsigned long long start;
+	long start;
 	pid_t ppid;
 
 	return read_stat(pid, &ppid, &start) ? ppid : -1;
@@ -135,20 +128,11 @@ static pid_t parent_of(pid_t pid)
 static bool shows_our_namespace(int proc)
 {
 	char buf[4096], *line, *end;
-	int fd = openat(proc, "self/status", O_RDONLY | O_CLOEXEC);
-	ssize_t n;
 	long pid;
 
-	if (fd < 0)
+	if (read_proc(proc, "self/status", buf, sizeof(buf)) <= 0)
 		return false;
-	n = sys_read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return false;
-	buf[n] = '\0';
-	line = strstr(buf, "\nNSpid:");
-	if (!line)
-		line = strstr(buf, "\nPid:"); /* kernels before 4.1 */
+	line = strstr(buf, "\nNSpid:"); /* Linux 4.1 on; pidfds need 5.3 anyway */
 	if (!line)
 		return false;
 	line = strchr(line, ':') + 1;
@@ -168,7 +152,7 @@ static int open_procfs(const char **why)
 
 	if (fd >= 0 && shows_our_namespace(fd))
 		return fd;
-	*why = fd < 0 ? "there is no /proc" : "/proc shows another PID namespace";
+	*why = fd < 0 ? "no /proc" : "/proc shows another PID namespace";
 	if (fd >= 0)
 		close(fd);
 	fd = sys_mount_private_proc();
@@ -179,95 +163,98 @@ static int open_procfs(const char **why)
 	return -1;
 }
 
-/* Open a procfs to walk into state.proc, and note what it is. */
-static void take_procfs(void)
-{
-	struct stat st;
+typedef void child_fn(struct walk *w, pid_t parent, pid_t child);
 
-	state.proc = open_procfs(&state.why);
-	if (state.proc >= 0 && fstat(state.proc, &st) < 0) {
-		close(state.proc);
-		state.proc = -1;
-		state.why = "the procfs cannot be inspected";
-	}
-	if (state.proc < 0)
-		return;
-	state.proc_dev = st.st_dev;
-	state.proc_ino = st.st_ino;
-}
-
-/* Call fn for every pid in the children files of pid's threads. Each file
- * is read whole: a process can have thousands of children. */
-static void for_each_child(struct walk *w, pid_t pid, void (*fn)(struct walk *, pid_t, pid_t))
+/* Call fn for every pid in one thread's children file, read whole: a
+ * process can have thousands of children. */
+static void children_of_task(struct walk *w, pid_t pid, const char *tid, child_fn *fn)
 {
 	char path[64];
-	struct dirent *d;
-	DIR *tasks;
+	bool cut = false;
+	size_t len = 0;
+	int list;
+
+	fmt(path, sizeof(path), "%d/task/%s/children", (int)pid, tid);
+	list = sys_openat(state.proc, path, O_RDONLY);
+	if (list < 0)
+		return;
+	for (;;) {
+		ssize_t n;
+
+		if (w->buf_cap - len < 512) {
+			size_t cap = w->buf_cap ? w->buf_cap * 2 : 4096;
+			char *b = realloc(w->buf, cap);
+
+			if (!b) {
+				cut = w->truncated = true;
+				break;
+			}
+			w->buf = b;
+			w->buf_cap = cap;
+		}
+		n = sys_read(list, w->buf + len, w->buf_cap - len - 1);
+		if (n <= 0) {
+			cut = n < 0;
+			break;
+		}
+		len += (size_t)n;
+	}
+	close(list);
+	if (!w->buf)
+		return;
+	w->buf[len] = '\0';
+	/* After a failed read or allocation, the last pid may be cut. */
+	if (cut && strrchr(w->buf, ' '))
+		*strrchr(w->buf, ' ') = '\0';
+	for (char *s = w->buf, *end; *s; s = end) {
+		long child = strtol(s, &end, 10);
+
+		if (end == s)
+			break;
+		if (child > 0)
+			fn(w, pid, (pid_t)child);
+	}
+}
+
+/* The kernel's struct linux_dirent64, as getdents64 fills it. */
+struct kernel_dirent {
+	uint64_t ino;
+	int64_t off;
+	unsigned short reclen;
+	unsigned char type;
+	char name[];
+};
+
+/* Call fn for every child of every thread of pid. (getdents64, not
+ * fdopendir: musl's fdopendir pulls in fstat, half a KiB of the static
+ * binary.) */
+static void for_each_child(struct walk *w, pid_t pid, child_fn *fn)
+{
+	uint64_t ents[512]; /* aligned for struct kernel_dirent */
+	char path[32];
+	ssize_t n;
 	int fd;
 
 	fmt(path, sizeof(path), "%d/task", (int)pid);
-	fd = openat(state.proc, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	fd = sys_openat(state.proc, path, O_RDONLY | O_DIRECTORY);
 	if (fd < 0)
 		return; /* gone already */
-	tasks = fdopendir(fd);
-	if (!tasks) {
-		close(fd);
-		return;
-	}
-	while ((d = readdir(tasks)) != NULL) {
-		bool cut = false;
-		size_t len = 0;
-		int list;
+	while ((n = sys_getdents64(fd, ents, sizeof(ents))) > 0) {
+		for (ssize_t off = 0; off < n;) {
+			const struct kernel_dirent *d =
+				(const struct kernel_dirent *)(const void *)((char *)ents + off);
 
-		if (d->d_name[0] == '.')
-			continue;
-		fmt(path, sizeof(path), "%d/task/%s/children", (int)pid, d->d_name);
-		list = openat(state.proc, path, O_RDONLY | O_CLOEXEC);
-		if (list < 0)
-			continue;
-		for (;;) {
-			ssize_t n;
-
-			if (w->buf_cap - len < 512) {
-				size_t cap = w->buf_cap ? w->buf_cap * 2 : 4096;
-				char *b = realloc(w->buf, cap);
-
-				if (!b) {
-					cut = w->truncated = true;
-					break;
-				}
-				w->buf = b;
-				w->buf_cap = cap;
-			}
-			n = sys_read(list, w->buf + len, w->buf_cap - len - 1);
-			if (n <= 0) {
-				cut = n < 0;
-				break;
-			}
-			len += (size_t)n;
-		}
-		close(list);
-		if (!w->buf)
-			continue;
-		w->buf[len] = '\0';
-		/* After a failed read or allocation, the last pid may be cut. */
-		if (cut && strrchr(w->buf, ' '))
-			*strrchr(w->buf, ' ') = '\0';
-		for (char *s = w->buf, *end; *s; s = end) {
-			long child = strtol(s, &end, 10);
-
-			if (end == s)
-				break;
-			if (child > 0)
-				fn(w, pid, (pid_t)child);
+			off += d->reclen;
+			if (d->name[0] != '.')
+				children_of_task(w, pid, d->name, fn);
 		}
 	}
-	closedir(tasks);
+	close(fd);
 }
 
 static bool is_inherited(pid_t pid)
 {
-	unsigned long long start;
+	long start;
 	pid_t ppid;
 
 	for (size_t i = 0; i < state.n_inherited; i++)
@@ -283,7 +270,7 @@ static void enqueue(struct walk *w, pid_t parent, pid_t child)
 		return;
 	if (w->n == w->cap) {
 		size_t cap = w->cap ? w->cap * 2 : 256;
-		struct node *v = cap > MAX_NODES ? NULL : realloc(w->v, cap * sizeof(*v));
+		struct node *v = realloc(w->v, cap * sizeof(*v));
 
 		if (!v) {
 			w->truncated = true;
@@ -299,7 +286,7 @@ static void enqueue(struct walk *w, pid_t parent, pid_t child)
 static void remember(struct walk *w, pid_t parent, pid_t child)
 {
 	struct inherited *v;
-	unsigned long long start;
+	long start;
 	pid_t ppid;
 
 	(void)w;
@@ -307,10 +294,8 @@ static void remember(struct walk *w, pid_t parent, pid_t child)
 	if (!read_stat(child, &ppid, &start))
 		return; /* gone: nothing to protect */
 	v = realloc(state.inherited, (state.n_inherited + 1) * sizeof(*v));
-	if (!v) {
-		warn("out of memory: a child nsinit inherited may be signalled at shutdown");
-		return;
-	}
+	if (!v)
+		return; /* out of memory: the one case where it is not protected */
 	state.inherited = v;
 	state.inherited[state.n_inherited++] = (struct inherited){ child, start };
 }
@@ -323,7 +308,7 @@ static void setup(void)
 	if (state.ready)
 		return;
 	state.ready = true;
-	take_procfs();
+	state.proc = open_procfs(&state.why);
 	if (state.proc >= 0)
 		for_each_child(&w, w.self, remember);
 	free(w.buf);
@@ -331,17 +316,15 @@ static void setup(void)
 
 /* Is state.proc still the procfs we opened? PID 1 closes every fd it does
  * not know of once the command runs (until it keeps descendants_fd()), and
- * the number may name another file by now: then look again. Without
+ * the number may name another file by now: only a procfs of our namespace
+ * passes the test it passed at first. If it fails, look again: without
  * CAP_SYS_ADMIN by then, only a /proc of our namespace can still be had. */
 static void check_procfs(void)
 {
-	struct stat st;
-
-	if (state.proc < 0 || (fstat(state.proc, &st) == 0 && st.st_dev == state.proc_dev &&
-			       st.st_ino == state.proc_ino))
+	if (state.proc < 0 || shows_our_namespace(state.proc))
 		return;
 	state.proc = -1; /* not ours any more: never close it */
-	take_procfs();
+	state.proc = open_procfs(&state.why);
 }
 
 /* Once: without a procfs, say what is missing, what it costs, and the fix. */
@@ -350,10 +333,8 @@ static void warn_blind(void)
 	if (state.proc >= 0 || state.warned)
 		return;
 	state.warned = true;
-	warn("%s, and no private procfs can be mounted (that needs CAP_SYS_ADMIN): nsinit "
-	     "cannot find the command's leftover processes, signals only the command's own "
-	     "process group (-g) and does not wait for the rest; mount a /proc of this PID "
-	     "namespace, or drop -s",
+	warn("%s, nor a procfs of our own (needs CAP_SYS_ADMIN): leftovers of the command "
+	     "cannot be found; mount a /proc of this PID namespace, or drop -s",
 	     state.why);
 }
 
@@ -390,7 +371,7 @@ static unsigned signal_checked(pid_t parent, pid_t child, int sig)
 	unsigned sent = 0;
 
 	if (fd < 0) {
-		/* No pidfds (old kernel, valgrind): check, then signal. */
+		/* No pidfds (old kernel, old valgrind): check, then signal. */
 		if (errno == ESRCH || parent_of(child) != parent)
 			return 0;
 		return kill(child, sig) == 0;
@@ -434,8 +415,7 @@ unsigned descendants_signal(int sig)
 		for_each_child(&w, w.v[i].pid, enqueue);
 	if (w.truncated && !state.warned) {
 		state.warned = true;
-		warn("out of memory while listing the command's processes; some may not get "
-		     "the signal");
+		warn("out of memory: some leftover processes may miss the signal");
 	}
 	for (size_t i = w.n; i-- > 0;)
 		count += signal_checked(w.v[i].parent, w.v[i].pid, sig);
@@ -451,13 +431,6 @@ int descendants_fd(void)
 
 bool descendants_settled(void)
 {
-	struct walk w = { .self = getpid() };
-
-	check_procfs();
-	if (state.proc < 0)
-		return true; /* nothing more can be reached: stop waiting */
-	for_each_child(&w, w.self, enqueue);
-	free(w.v);
-	free(w.buf);
-	return w.n == 0 && !w.truncated;
+	/* Signal 0 checks that a process exists: are any of ours left? */
+	return descendants_signal(0) == 0;
 }

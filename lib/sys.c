@@ -1,6 +1,7 @@
 /* The one place where EINTR is retried, and the raw system calls. */
 #include "sys.h"
 
+#include "clock.h"
 #include "fmt.h"
 
 #include <errno.h>
@@ -9,9 +10,7 @@
 #include <sched.h>
 #include <string.h>
 #include <sys/resource.h>
-#include <sys/stat.h>
 #include <sys/uio.h>
-#include <time.h>
 
 #ifndef RWF_NOWAIT
 #define RWF_NOWAIT 0x00000008
@@ -71,66 +70,6 @@ ssize_t sys_write(int fd, const void *buf, size_t len)
 	RETRY(ssize_t, write(fd, buf, len));
 }
 
-/* One attempt that never sleeps, on the fd that way needs. */
-enum nowait { NOWAIT_SEND, NOWAIT_PWRITE, NOWAIT_WRITE };
-
-static ssize_t attempt(int fd, enum nowait how, const void *buf, size_t len)
-{
-	struct iovec iov = { (void *)(uintptr_t)buf, len };
-
-	switch (how) {
-	case NOWAIT_SEND:
-		RETRY(ssize_t, send(fd, buf, len, MSG_DONTWAIT | MSG_NOSIGNAL));
-	case NOWAIT_PWRITE:
-		/* pwritev2 at the current offset (-1) with RWF_NOWAIT. */
-		RETRY(ssize_t, syscall(SYS_pwritev2, fd, &iov, 1, -1L, -1L, RWF_NOWAIT));
-	case NOWAIT_WRITE:
-		break;
-	}
-	/* An O_NONBLOCK description of our own. */
-	return sys_write(fd, buf, len);
-}
-
-/* Monotonic milliseconds (lib/clock.c is not everyone's to link). */
-static int64_t now_ms(void)
-{
-	struct timespec ts;
-
-	(void)clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-/* Write all of buf without sleeping but in poll(2), at most until
- * deadline_ms. A line that does not fit in time is dropped (EAGAIN) even if
- * part of it went out: no wait is worth more than the line. */
-static ssize_t write_by(int fd, enum nowait how, const char *buf, size_t len,
-		       int64_t deadline_ms)
-{
-	struct pollfd pfd = { .fd = fd, .events = POLLOUT };
-	size_t done = 0;
-
-	while (done < len) {
-		ssize_t n = attempt(fd, how, buf + done, len - done);
-
-		if (n >= 0) {
-			done += (size_t)n;
-			continue;
-		}
-		if (errno != EAGAIN)
-			return -1;
-		int64_t left = deadline_ms - now_ms();
-		int ready = left > 0 ? sys_poll(&pfd, 1, (int)left) : 0;
-
-		if (ready < 0)
-			return -1;
-		if (ready == 0) {
-			errno = EAGAIN;
-			return -1;
-		}
-	}
-	return (ssize_t)done;
-}
-
 /* A description of our own, non-blocking, of the file fd names: setting
  * O_NONBLOCK on fd itself would change it for the command, which shares
  * it. Through /proc/self/fd, as a new open(2) of the same terminal or
@@ -144,33 +83,62 @@ static int open_private_nonblocking(int fd)
 	return sys_open(path, O_WRONLY | O_NOCTTY | O_NONBLOCK);
 }
 
+/* One write that never sleeps: EAGAIN instead. Pipes and sockets take
+ * RWF_NOWAIT (Linux 5.8 on); terminals refuse it, and get a private
+ * O_NONBLOCK description (*own), opened on first need. */
+static ssize_t write_nowait(int fd, int *own, const struct iovec *iov)
+{
+	ssize_t n;
+
+	if (*own >= 0)
+		return sys_write(*own, iov->iov_base, iov->iov_len);
+	do
+		n = syscall(SYS_pwritev2, fd, iov, 1, -1L, -1L, RWF_NOWAIT);
+	while (n < 0 && errno == EINTR);
+	if (n >= 0 || (errno != EOPNOTSUPP && errno != ENOSYS && errno != EINVAL))
+		return n;
+	*own = open_private_nonblocking(fd);
+	if (*own >= 0)
+		return sys_write(*own, iov->iov_base, iov->iov_len);
+	errno = ENOTSUP; /* none of the three: see sys_write_bounded */
+	return -1;
+}
+
 ssize_t sys_write_bounded(int fd, const void *buf, size_t len, int wait_ms)
 {
-	int64_t deadline_ms = now_ms() + (wait_ms > 0 ? wait_ms : 0);
+	struct iovec iov = { (void *)(uintptr_t)buf, len };
+	uint64_t deadline = clock_now_us() + (uint64_t)(wait_ms > 0 ? wait_ms : 0) * 1000;
 	struct pollfd pfd = { .fd = fd, .events = POLLOUT };
-	struct stat st;
+	int own = -1;
 	ssize_t n;
-	int own;
 
-	if (fstat(fd, &st) < 0)
-		return -1;
-	/* A file or disk never waits for a reader. */
-	if (S_ISREG(st.st_mode) || S_ISBLK(st.st_mode))
+	/* A file or disk (anything seekable) never waits for a reader; pipes,
+	 * sockets and terminals are not seekable. (lseek, not fstat: musl's
+	 * fstat costs half a KiB of the static binary.) */
+	if (lseek(fd, 0, SEEK_CUR) >= 0)
 		return sys_write(fd, buf, len);
-	if (S_ISSOCK(st.st_mode))
-		return write_by(fd, NOWAIT_SEND, buf, len, deadline_ms);
-	/* Pipes take RWF_NOWAIT (Linux 5.8 on); terminals refuse it. */
-	if (S_ISFIFO(st.st_mode)) {
-		n = write_by(fd, NOWAIT_PWRITE, buf, len, deadline_ms);
-		if (n >= 0 || (errno != EOPNOTSUPP && errno != ENOSYS && errno != EINVAL))
-			return n;
+	/* All of it, waiting in poll(2) only, until the deadline: a line that
+	 * does not fit in time is dropped (EAGAIN), even if part of it went. */
+	while ((n = write_nowait(fd, &own, &iov)) >= 0 || errno == EAGAIN) {
+		if (n >= 0) {
+			iov.iov_base = (char *)iov.iov_base + n;
+			iov.iov_len -= (size_t)n;
+			if (iov.iov_len == 0)
+				break;
+			continue;
+		}
+		pfd.fd = own >= 0 ? own : fd;
+		if (sys_poll(&pfd, 1, clock_poll_ms(deadline)) <= 0 || clock_now_us() >= deadline) {
+			errno = EAGAIN;
+			break;
+		}
 	}
-	own = open_private_nonblocking(fd);
-	if (own >= 0) {
-		n = write_by(own, NOWAIT_WRITE, buf, len, deadline_ms);
+	if (own >= 0)
 		close(own);
-		return n;
-	}
+	if (n >= 0)
+		return (ssize_t)len;
+	if (errno != ENOTSUP)
+		return -1;
 	/* No /proc: wait for room, then write. A terminal with less room than
 	 * the line, or stopped after the poll, can still block here. */
 	if (sys_poll(&pfd, 1, wait_ms > 0 ? wait_ms : 0) <= 0) {
@@ -178,6 +146,11 @@ ssize_t sys_write_bounded(int fd, const void *buf, size_t len, int wait_ms)
 		return -1;
 	}
 	return sys_write(fd, buf, len);
+}
+
+ssize_t sys_getdents64(int fd, void *buf, size_t len)
+{
+	RETRY(ssize_t, syscall(SYS_getdents64, fd, buf, len));
 }
 
 pid_t sys_waitpid(pid_t pid, int *status, int flags)
@@ -200,6 +173,13 @@ int sys_poll(struct pollfd *fds, nfds_t n, int timeout_ms)
 int sys_open(const char *path, int flags)
 {
 	RETRY(int, open(path, flags | O_CLOEXEC));
+}
+
+int sys_openat(int dir, const char *path, int flags)
+{
+	/* The raw call: musl's openat carries O_CREAT's varargs, which no
+	 * caller here needs. */
+	RETRY(int, (int)syscall(SYS_openat, dir, path, flags | O_CLOEXEC));
 }
 
 int sys_open_mode(const char *path, int flags, mode_t mode)

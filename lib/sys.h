@@ -29,10 +29,15 @@ ssize_t sys_write(int fd, const void *buf, size_t len);
  * The file description fd names is never made non-blocking: the command
  * shares it. Only without /proc may a terminal still block (see sys.c). */
 ssize_t sys_write_bounded(int fd, const void *buf, size_t len, int wait_ms);
+/* getdents64(2): a directory's entries as struct linux_dirent64 records,
+ * without the DIR machinery (which costs the static binary fstat). */
+ssize_t sys_getdents64(int fd, void *buf, size_t len);
 pid_t sys_waitpid(pid_t pid, int *status, int flags);
 int sys_waitid(idtype_t type, id_t id, siginfo_t *info, int flags);
 int sys_poll(struct pollfd *fds, nfds_t n, int timeout_ms);
 int sys_open(const char *path, int flags);
+/* openat(2) without O_CREAT; O_CLOEXEC is added, as for sys_open. */
+int sys_openat(int dir, const char *path, int flags);
 /* open(2) with O_CREAT's mode; O_CLOEXEC is added, as for sys_open. */
 int sys_open_mode(const char *path, int flags, mode_t mode);
 ssize_t sys_sendmsg(int fd, const struct msghdr *msg, int flags);
