@@ -333,8 +333,9 @@ static void warn_blind(void)
 	if (state.proc >= 0 || state.warned)
 		return;
 	state.warned = true;
-	warn("%s, nor a procfs of our own (needs CAP_SYS_ADMIN): leftovers of the command "
-	     "cannot be found; mount a /proc of this PID namespace, or drop -s",
+	warn("%s and no procfs of our own can be mounted (needs CAP_SYS_ADMIN): the "
+	     "command's leftovers cannot be found; mount a /proc of this PID namespace, or "
+	     "drop -s",
 	     state.why);
 }
 

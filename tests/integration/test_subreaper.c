@@ -81,7 +81,7 @@ Test(subreaper, foreign_proc_never_costs_a_sibling)
 			  "%s: nsinit signalled a process that is not its own:\n%s\n%s",
 			  foreign_rows[i].name, S(p.out), S(p.err));
 		if (foreign_rows[i].warnings >= 0)
-			cr_expect_eq(hs_count_matching(S(p.err), "no private procfs can be mounted"),
+			cr_expect_eq(hs_count_matching(S(p.err), "no procfs of our own can be mounted"),
 				     foreign_rows[i].warnings, "%s: stderr:\n%s", foreign_rows[i].name,
 				     S(p.err));
 		hs_cleanup(&p);
