@@ -5,6 +5,7 @@
 #include "fmt.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <sched.h>
@@ -109,6 +110,7 @@ ssize_t sys_write_bounded(int fd, const void *buf, size_t len, int wait_ms)
 	struct iovec iov = { (void *)(uintptr_t)buf, len };
 	uint64_t deadline = clock_now_us() + (uint64_t)(wait_ms > 0 ? wait_ms : 0) * 1000;
 	struct pollfd pfd = { .fd = fd, .events = POLLOUT };
+	bool woke = false;
 	int own = -1;
 	ssize_t n;
 
@@ -118,9 +120,12 @@ ssize_t sys_write_bounded(int fd, const void *buf, size_t len, int wait_ms)
 	if (lseek(fd, 0, SEEK_CUR) >= 0)
 		return sys_write(fd, buf, len);
 	/* All of it, waiting in poll(2) only, until the deadline: a line that
-	 * does not fit in time is dropped (EAGAIN), even if part of it went. */
+	 * does not fit in time is dropped (EAGAIN), even if part of it went.
+	 * A file that polls writable yet takes nothing (a pipe with less room
+	 * than the line) ends the wait too, rather than spin until it. */
 	while ((n = write_nowait(fd, &own, &iov)) >= 0 || errno == EAGAIN) {
-		if (n >= 0) {
+		if (n > 0) {
+			woke = false;
 			iov.iov_base = (char *)iov.iov_base + n;
 			iov.iov_len -= (size_t)n;
 			if (iov.iov_len == 0)
@@ -128,10 +133,13 @@ ssize_t sys_write_bounded(int fd, const void *buf, size_t len, int wait_ms)
 			continue;
 		}
 		pfd.fd = own >= 0 ? own : fd;
-		if (sys_poll(&pfd, 1, clock_poll_ms(deadline)) <= 0 || clock_now_us() >= deadline) {
+		if (woke || sys_poll(&pfd, 1, clock_poll_ms(deadline)) <= 0 ||
+		    clock_now_us() >= deadline) {
+			n = -1;
 			errno = EAGAIN;
 			break;
 		}
+		woke = true;
 	}
 	if (own >= 0)
 		close(own);
