@@ -7,6 +7,7 @@
 #include "clock.h"
 #include "command.h"
 #include "daemons.h"
+#include "descendants.h"
 #include "events.h"
 #include "exitcode.h"
 #include "jobstats.h"
@@ -95,7 +96,10 @@ static bool advance(struct pid1 *p, bool none_left)
 
 	if (p->sd.begun) {
 		shutdown_check_deadline(p);
-		return none_left;
+		/* Without a namespace, what is left may be out of reach (the
+		 * caller's own children, or no procfs to find any): not ours to
+		 * wait for. */
+		return none_left || (!p->owns_namespace && descendants_settled());
 	}
 	forward_held(p);
 	if (limit && now >= limit) {
@@ -251,9 +255,14 @@ int pid1_run(const struct options *opts, const sigset_t *original_mask, int rela
 	int sigfd = signals_open_fd(), code;
 
 	/* Without a namespace of our own, orphans would go to the real init:
-	 * claim them, so that they are reaped and reached at shutdown. */
-	if (!p.owns_namespace && prctl(PR_SET_CHILD_SUBREAPER, 1) < 0)
-		warn_errno("cannot become a child subreaper; orphans will escape");
+	 * claim them, so that they are reaped and reached at shutdown. The
+	 * walk that finds them needs a procfs of this PID namespace, which may
+	 * take CAP_SYS_ADMIN: before the capabilities go. */
+	if (!p.owns_namespace) {
+		descendants_init();
+		if (prctl(PR_SET_CHILD_SUBREAPER, 1) < 0)
+			warn_errno("cannot become a child subreaper; orphans will escape");
+	}
 	if (opts->new_session && opts->setsid_ctty && relay_sock < 0)
 		terminal_release();
 
@@ -279,13 +288,17 @@ int pid1_run(const struct options *opts, const sigset_t *original_mask, int rela
 		event_one_int("command_started", "pid", p.command);
 	}
 	p.command_group = p.command;
+	if (!p.owns_namespace)
+		descendants_set_command(p.command);
 	if (opts->timeout_us)
 		p.timeout_at_us = p.start_us + opts->timeout_us;
 	if (chdir("/") < 0)
 		warn_errno("cannot change directory to /");
 	/* Ours: the signalfd, the relay's socket, the events channel and the
 	 * pid file's directory. */
-	sys_close_all_but((int[]){ sigfd, relay_sock, events_fd(), pidfile_dirfd }, 4);
+	sys_close_all_but((int[]){ sigfd, relay_sock, events_fd(), pidfile_dirfd,
+				   p.owns_namespace ? -1 : descendants_fd() },
+			  5);
 
 	run_loop(&p, sigfd);
 	shutdown_report(&p);

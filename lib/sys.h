@@ -22,14 +22,22 @@
 
 ssize_t sys_read(int fd, void *buf, size_t len);
 ssize_t sys_write(int fd, const void *buf, size_t len);
-/* write, but never sleeping on a full pipe for more than wait_ms: a log line
- * or event that still cannot go is dropped (EAGAIN). PID 1 must not stall
- * because nobody reads its stderr, yet a slow reader should lose nothing. */
+/* write, but never sleeping on a full pipe, terminal or socket for more
+ * than wait_ms in all: a log line or event that still cannot go is dropped
+ * (EAGAIN). PID 1 must not stall because nobody reads its stderr (or its
+ * terminal is stopped with Ctrl-S), yet a slow reader should lose nothing.
+ * The file description fd names is never made non-blocking: the command
+ * shares it. Only without /proc may a terminal still block (see sys.c). */
 ssize_t sys_write_bounded(int fd, const void *buf, size_t len, int wait_ms);
+/* getdents64(2): a directory's entries as struct linux_dirent64 records,
+ * without the DIR machinery (which costs the static binary fstat). */
+ssize_t sys_getdents64(int fd, void *buf, size_t len);
 pid_t sys_waitpid(pid_t pid, int *status, int flags);
 int sys_waitid(idtype_t type, id_t id, siginfo_t *info, int flags);
 int sys_poll(struct pollfd *fds, nfds_t n, int timeout_ms);
 int sys_open(const char *path, int flags);
+/* openat(2) without O_CREAT; O_CLOEXEC is added, as for sys_open. */
+int sys_openat(int dir, const char *path, int flags);
 /* open(2) with O_CREAT's mode; O_CLOEXEC is added, as for sys_open. */
 int sys_open_mode(const char *path, int flags, mode_t mode);
 ssize_t sys_sendmsg(int fd, const struct msghdr *msg, int flags);
@@ -40,6 +48,12 @@ ssize_t sys_recvmsg(int fd, struct msghdr *msg, int flags);
 pid_t sys_clone3(uint64_t flags, int exit_signal);
 /* The older clone(2), fork-like: the fallback when clone3 is refused. */
 pid_t sys_clone(unsigned long flags, int exit_signal);
+
+/* A new procfs instance, detached (in nobody's mount table) and showing the
+ * caller's PID namespace: fsopen, fsconfig, fsmount, nosuid,nodev,noexec.
+ * Returns a close-on-exec fd of its root, or -1 (ENOSYS before Linux 5.2,
+ * EPERM without CAP_SYS_ADMIN over our mount namespace). */
+int sys_mount_private_proc(void);
 
 int sys_pidfd_open(pid_t pid);
 int sys_pidfd_send_signal(int pidfd, int sig);

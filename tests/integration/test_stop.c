@@ -134,6 +134,7 @@ Test(stop, a_stop_never_kills_on_nsinits_timer)
 			cr_assert(write(p[i].in_fd, "go\n", 3) == 3);
 		}
 		cr_assert(hs_wait(&p[i], hs_ms(10000)), "`%s` did not exit", p[i].argv_str);
+		(void)hs_read_eof(&p[i], HS_BOTH, hs_ms(3000)); /* what the pipes still hold */
 		cr_expect_eq(hs_code(&p[i]), 0, "`%s`: %s\nstdout:\n%s\nstderr:\n%s", p[i].argv_str,
 			     hs_status_str(&p[i]), S(p[i].out), S(p[i].err));
 		cr_expect_str_eq(S(p[i].out), c->dropped ? "ready\nusr1\n" : "ready\ngot\nflushed\n",
