@@ -26,7 +26,9 @@ ifneq ($(SANITIZE),)
 SANFLAGS := -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover=all
 endif
 ALL_CFLAGS  = $(WARNINGS) $(CFLAGS) $(SANFLAGS)
-ALL_LDFLAGS = $(LDFLAGS) $(SANFLAGS)
+# -z now: no lazy binding, whose resolver needs kilobytes of stack at the
+# first call of each libc function (a small ulimit -s crashed there).
+ALL_LDFLAGS = $(LDFLAGS) $(SANFLAGS) -Wl,-z,now -Wl,-z,relro
 LDLIBS_NSINIT = -lcap
 
 SRCS := $(wildcard lib/*.c) $(wildcard spawn/*.c) $(wildcard init/*.c)

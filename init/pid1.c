@@ -99,7 +99,8 @@ static bool advance(struct pid1 *p, bool none_left)
 		/* Without a namespace, what is left may be out of reach (the
 		 * caller's own children, or no procfs to find any): not ours to
 		 * wait for. */
-		return none_left || (!p->owns_namespace && descendants_settled());
+		return none_left ||
+		       (!p->owns_namespace && descendants_settled() && !reap_pending());
 	}
 	forward_held(p);
 	if (limit && now >= limit) {
@@ -152,7 +153,7 @@ static int poll_timeout(const struct pid1 *p)
  * holds the other end, so the socket closes exactly when it exits. */
 static bool relay_message(struct pid1 *p)
 {
-	struct link_msg m;
+	static struct link_msg m; /* static: a small stack must not cost PID 1 */
 	pid_t sender;
 	int fd, got;
 

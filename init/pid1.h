@@ -51,6 +51,8 @@ int pid1_run(const struct options *opts, const sigset_t *original_mask, int rela
 /* reap.c: reap every child that has exited, without blocking. Records the
  * command's exit in p. Returns true when no child is left at all. */
 bool reap_all(struct pid1 *p);
+/* Has a child exited that is not reaped yet? */
+bool reap_pending(void);
 
 /* forward.c: pass a signal PID 1 received on to the command. */
 struct signalfd_siginfo;

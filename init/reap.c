@@ -160,3 +160,11 @@ void pid1_command_continued(struct pid1 *p)
 	if (kill(0, SIGCONT) < 0)
 		warn_errno("cannot resume the relay");
 }
+
+bool reap_pending(void)
+{
+	siginfo_t info;
+
+	memset(&info, 0, sizeof(info));
+	return sys_waitid(P_ALL, 0, &info, WEXITED | WNOHANG | WNOWAIT) == 0 && info.si_pid != 0;
+}

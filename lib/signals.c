@@ -64,7 +64,9 @@ int signals_open_fd(void)
 void signals_drain(int sigfd, void (*handle)(void *ctx, const struct signalfd_siginfo *si),
 		   void *ctx)
 {
-	struct signalfd_siginfo si[16];
+	/* Static: nsinit is single-threaded, and a small stack (ulimit -s)
+	 * must not cost the relay or PID 1 a crash. */
+	static struct signalfd_siginfo si[16];
 	ssize_t n;
 
 	/* A short read means the queue is empty: no second read to learn it. */

@@ -50,7 +50,7 @@ enum link_type {
 enum { LINK_DELIVERED = 1, LINK_STOPPING = 2 };
 
 /* The longest payload: an events line. */
-#define LINK_PAYLOAD_MAX 1024
+#define LINK_PAYLOAD_MAX 512
 
 struct link_msg {
 	int32_t type;

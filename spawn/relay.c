@@ -192,7 +192,7 @@ static void took_command(struct relay *r, pid_t ns_pid, int fd, const struct lin
  * has closed the socket. */
 static bool take_messages(struct relay *r)
 {
-	struct link_msg m;
+	static struct link_msg m; /* static: a small stack must not cost the relay */
 	pid_t sender;
 	int fd, got;
 
@@ -292,7 +292,8 @@ static void wait_and_handle(struct relay *r, int sigfd, bool *blocking)
 	bool link_news = r->link_open && (r->command_fd < 0 || events_fd() >= 0);
 
 	if (!link_news) {
-		struct signalfd_siginfo si[16];
+		/* Static: a small stack (ulimit -s) must not cost the relay. */
+		static struct signalfd_siginfo si[16];
 		ssize_t n;
 		int fl;
 

@@ -69,7 +69,8 @@ static int explain(pid_t pid, const char *name, int err)
  * nested one. Whole lines only. Returns the length, 0 if it cannot be read. */
 static size_t identity_map(const char *kind, char *out, size_t cap)
 {
-	char path[32], in[MAP_MAX];
+	static char in[MAP_MAX]; /* static: a small stack must not cost the relay */
+	char path[32];
 	size_t len = 0;
 
 	fmt(path, sizeof(path), "/proc/self/%s_map", kind);
@@ -98,7 +99,8 @@ static int map_ids(pid_t pid, const char *kind, unsigned outside, unsigned insid
 		   bool try_all)
 {
 	bool gid = kind[0] == 'g';
-	char name[16], text[MAP_MAX];
+	static char text[MAP_MAX]; /* static, as in above */
+	char name[16];
 
 	fmt(name, sizeof(name), "%s_map", kind);
 	/* Without CAP_SETUID (CAP_SETGID) over those ids the kernel answers

@@ -217,7 +217,7 @@ Test(files, events_on_stdout_or_stderr_leave_them_to_the_command)
 		       hs_ms(10000));
 		cr_expect_eq(hs_code(&p), 0, "`%s`: %s\nstderr:\n%s", p.argv_str, hs_status_str(&p),
 			     S(p.err));
-		cr_expect(strstr(S(p.out), "\nfrom the command\n") &&
+		cr_expect(strstr(S(p.out), "from the command\n") &&
 				  strstr(S(p.out), "{\"event\":\"exit\""),
 			  "`%s`: stdout:\n%s\nstderr:\n%s", p.argv_str, S(p.out), S(p.err));
 		hs_cleanup(&p);
