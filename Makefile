@@ -36,7 +36,7 @@ OBJS := $(SRCS:%.c=$(BUILD)/%.o)
 UNIT_TESTS   := $(wildcard tests/unit/*.c)
 UNIT_SUBJECT := lib/fmt.c lib/msg.c lib/sys.c lib/signame.c lib/sigpolicy.c lib/duration.c lib/exitcode.c init/options.c \
                 init/environment.c spawn/caps.c
-ITEST_SRCS   := $(wildcard tests/integration/*.c)
+ITEST_SRCS   := $(wildcard tests/integration/*.c) tests/harness/core.c
 
 export NSINIT_WRAP
 
@@ -57,9 +57,9 @@ $(BUILD)/unit-tests: $(UNIT_TESTS) $(UNIT_SUBJECT) $(wildcard lib/*.h init/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $(UNIT_TESTS) $(UNIT_SUBJECT) $(CRITERION_LIBS) -lcap
 
-$(BUILD)/integration-tests: $(ITEST_SRCS) $(wildcard tests/integration/*.h)
+$(BUILD)/integration-tests: $(ITEST_SRCS) $(wildcard tests/integration/*.h) tests/harness/core.h
 	@mkdir -p $(dir $@)
-	$(CC) $(WARNINGS) $(CFLAGS) -o $@ $(ITEST_SRCS) $(CRITERION_LIBS)
+	$(CC) -I. $(WARNINGS) $(CFLAGS) -o $@ $(ITEST_SRCS) $(CRITERION_LIBS)
 
 $(BUILD)/probe: tests/helpers/probe.c
 	@mkdir -p $(dir $@)

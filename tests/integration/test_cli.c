@@ -8,7 +8,6 @@
 
 TestSuite(cli, .fini = hs_fini, .timeout = HS_SUITE_TIMEOUT);
 
-#define S(b) ((b).data ? (b).data : "")
 
 /*
  * Bad input: exit 125, nothing on stdout, exactly one stderr line that starts

@@ -29,7 +29,6 @@ static void faults_fini(void);
 
 TestSuite(faults, .fini = faults_fini, .timeout = HS_SUITE_TIMEOUT);
 
-#define S(b) ((b).data ? (b).data : "")
 
 /* ------------------------------------------------------------- helpers */
 
