@@ -61,9 +61,11 @@ $(BUILD)/integration-tests: $(ITEST_SRCS) $(wildcard tests/integration/*.h) test
 	@mkdir -p $(dir $@)
 	$(CC) -I. $(WARNINGS) $(CFLAGS) -o $@ $(ITEST_SRCS) $(CRITERION_LIBS)
 
-$(BUILD)/probe: tests/helpers/probe.c
+# The probe: one test helper program, its subcommands in files by job.
+PROBE_SRCS := $(wildcard tests/helpers/probe*.c)
+$(BUILD)/probe: $(PROBE_SRCS) tests/helpers/probe.h
 	@mkdir -p $(dir $@)
-	$(CC) $(WARNINGS) $(CFLAGS) -o $@ $<
+	$(CC) $(WARNINGS) $(CFLAGS) -o $@ $(PROBE_SRCS)
 
 $(BUILD)/noclone3: tests/helpers/noclone3.c
 	@mkdir -p $(dir $@)
