@@ -7,7 +7,7 @@ builds the static nsinit and the C helpers (tests/bench/bench_*.c), and
 writes docs/bench.md; the raw numbers go to build/bench/results.json.
 
   start-up    wall and CPU time of `X -- /bin/true` (bench-run), against
-              bare unshare; diagnostic rows split it into its parts
+              bare unshare
   reaping     N double-forked orphans exiting all at once, and one after
               another: drain time, reaper CPU, peak zombies (bench-orphans)
   signals     kill() on the outermost pid to the command's sigtimedwait,
@@ -251,11 +251,13 @@ def first_error(log):
 # ---------------------------------------------------------------- configurations
 
 class Config:
+    """One way of running CMD. group: nsinit, peer or baseline; reaper: it
+    reaps orphans; sig_target: signal the outermost process or the init."""
+
     def __init__(self, key, label, prefix, binary, group, reaper=True, sig_target="outer",
                  note=""):
-        self.key, self.label, self.prefix = key, label, prefix
-        self.binary, self.group, self.reaper = binary, group, reaper
-        self.sig_target, self.note = sig_target, note
+        self.key, self.label, self.prefix, self.binary = key, label, prefix, binary
+        self.group, self.reaper, self.sig_target, self.note = group, reaper, sig_target, note
         self.missing = None
 
     def argv(self, cmd):
@@ -266,42 +268,35 @@ class Config:
 
 
 def configs(nsinit):
-    ns = os.path.abspath(nsinit)
-    C = Config
+    ns, U, C = os.path.abspath(nsinit), UNSHARE, Config
     return [
         C("nsinit", "nsinit", [ns, "--"], ns, "nsinit",
           note="relay outside + PID 1 of the namespace it makes"),
-        C("nsinit-pid1", "unshare+nsinit", UNSHARE + [ns, "--"], ns, "nsinit", sig_target="init",
+        C("nsinit-pid1", "unshare+nsinit", U + [ns, "--"], ns, "nsinit", sig_target="init",
           note="nsinit as PID 1 (acts as init directly)"),
         C("nsinit-s", "nsinit -s", [ns, "-s", "--"], ns, "nsinit",
           note="no namespace: child subreaper, like tini -s"),
-        C("tini", "unshare+tini", UNSHARE + ["tini", "--"], "tini", "peer", sig_target="init"),
-        C("tini-s", "tini -s", ["tini", "-s", "--"], "tini", "peer"),
-        C("tini-static", "unshare+tini-static", UNSHARE + ["tini-static", "--"], "tini-static",
-          "peer", sig_target="init"),
-        C("tini-static-s", "tini-static -s", ["tini-static", "-s", "--"], "tini-static", "peer"),
-        C("dumb-init", "unshare+dumb-init", UNSHARE + ["dumb-init", "--"], "dumb-init", "peer",
-          sig_target="init"),
-        C("dumb-init-plain", "dumb-init", ["dumb-init", "--"], "dumb-init", "peer", reaper=False,
-          note="not a subreaper: orphans go to the caller's init"),
-        C("catatonit", "unshare+catatonit", UNSHARE + ["catatonit", "--"], "catatonit", "peer",
-          sig_target="init"),
-        C("catatonit-plain", "catatonit", ["catatonit", "--"], "catatonit", "peer",
-          note="becomes a child subreaper when not PID 1"),
+        C("unshare", "unshare (bare)", list(U), "unshare", "baseline", reaper=False,
+          note="no init: the command is PID 1"),
         C("bwrap", "bwrap", ["bwrap", "--unshare-pid", "--dev-bind", "/", "/"], "bwrap", "peer",
           note="outer bwrap + bwrap's own PID 1 (no --as-pid-1)"),
-        C("unshare", "unshare (bare)", list(UNSHARE), "unshare", "baseline", reaper=False,
-          note="no init: the command is PID 1"),
-    ]
+        C("dumb-init-plain", "dumb-init", ["dumb-init", "--"], "dumb-init", "peer", reaper=False,
+          note="not a subreaper: orphans go to the caller's init"),
+        C("catatonit-plain", "catatonit", ["catatonit", "--"], "catatonit", "peer",
+          note="becomes a child subreaper when not PID 1"),
+    ] + [C(k, "unshare+" + b, U + [b, "--"], b, "peer", sig_target="init")
+         for k, b in (("tini", "tini"), ("tini-static", "tini-static"),
+                      ("dumb-init", "dumb-init"), ("catatonit", "catatonit"))
+         ] + [C(b + "-s", b + " -s", [b, "-s", "--"], b, "peer") for b in ("tini", "tini-static")]
 
 
 def resolve(cfgs):
+    """Mark what is not installed; make binary the real path of the init."""
     for c in cfgs:
-        tools = [a for a in c.prefix[:1]] + ([c.binary] if c.binary else [])
-        for t in tools:
+        for t in c.prefix[:1] + [c.binary]:
             if not (os.path.isabs(t) and os.access(t, os.X_OK)) and not shutil.which(t):
                 c.missing = f"{t} is not installed"
-        if c.binary and not c.missing:
+        if not c.missing:
             c.binary = os.path.realpath(shutil.which(c.binary) or c.binary)
 
 
@@ -321,6 +316,7 @@ class Bench:
         if keep:
             self.cfgs = [c for c in self.cfgs if c.key in keep or c.key in ("nsinit", "unshare")]
         resolve(self.cfgs)
+        self.by = {c.key: c for c in self.cfgs}
         self.res = {"failed": {}}
 
     def helper(self, name):
@@ -562,25 +558,16 @@ class Bench:
             time.sleep(self.a.idle_secs)
             after = {k: {p: ctx_switches(p) for p in ch} for k, ch in info.items()}
             out = {}
-            for c in cfgs:
-                if c.key not in info:
-                    continue
-                procs = []
-                for p in info[c.key]:
-                    b, a_ = before[c.key].get(p), after[c.key].get(p)
-                    mem = smaps_rollup(p)
-                    procs.append({"pid": p, "comm": comm(p), "init": exe(p) == c.binary,
-                                  "wakeups": a_ - b if a_ is not None and b is not None else None,
-                                  "rss_kb": mem.get("Rss"), "pss_kb": mem.get("Pss")})
-                out[c.key] = {"procs": procs}
+            for k, chain in info.items():
+                procs = [{"pid": p, "comm": comm(p), "init": exe(p) == self.by[k].binary,
+                          "wakeups": None if None in (before[k][p], after[k][p])
+                          else after[k][p] - before[k][p], **smaps_rollup(p)} for p in chain]
+                out[k] = {"procs": procs}
                 for scope, sel in (("init", [q for q in procs if q["init"]]), ("chain", procs)):
-                    out[c.key][scope] = {
-                        "n": len(sel),
-                        "wakeups": sum(q["wakeups"] for q in sel) if sel and all(
-                            q["wakeups"] is not None for q in sel) else None,
-                        "rss_kb": sum(q["rss_kb"] or 0 for q in sel),
-                        "pss_kb": sum(q["pss_kb"] or 0 for q in sel)}
-                out[c.key]["pid1"] = procs[-1] if procs else None  # the command's parent
+                    wk = [q["wakeups"] for q in sel]
+                    out[k][scope] = {"n": len(sel), "wakeups": None if None in wk else sum(wk),
+                                     "rss_kb": sum(q.get("Rss", 0) for q in sel),
+                                     "pss_kb": sum(q.get("Pss", 0) for q in sel)}
             self.res["idle"] = out
         finally:
             for r in runs.values():
@@ -636,8 +623,7 @@ class Bench:
                 except (RuntimeError, OSError, subprocess.TimeoutExpired) as e:
                     self.fail("shutdown", c, str(e))
         self.res["shutdown"] = {c.key: {"time": summary([x for x in t[c.key] if x is not None]),
-                                        "series": t[c.key], "left": max(left[c.key] or [0]),
-                                        "left_min": min(left[c.key] or [0])}
+                                        "left": max(left[c.key] or [0])}
                                 for c in cfgs if any(x is not None for x in t[c.key])}
 
     # -- binary sizes
