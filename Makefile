@@ -38,7 +38,7 @@ OBJS := $(SRCS:%.c=$(BUILD)/%.o)
 UNIT_TESTS   := $(wildcard tests/unit/*.c)
 UNIT_SUBJECT := lib/clock.c lib/fmt.c lib/msg.c lib/sys.c lib/signame.c lib/sigpolicy.c lib/duration.c \
                 lib/exitcode.c init/options.c init/environment.c lib/capname.c
-ITEST_SRCS   := $(wildcard tests/integration/*.c)
+ITEST_SRCS   := $(wildcard tests/integration/*.c) tests/harness/core.c
 
 export NSINIT_WRAP
 
@@ -59,13 +59,15 @@ $(BUILD)/unit-tests: $(UNIT_TESTS) $(UNIT_SUBJECT) $(wildcard lib/*.h init/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $(UNIT_TESTS) $(UNIT_SUBJECT) $(CRITERION_LIBS) -lcap
 
-$(BUILD)/integration-tests: $(ITEST_SRCS) $(wildcard tests/integration/*.h)
+$(BUILD)/integration-tests: $(ITEST_SRCS) $(wildcard tests/integration/*.h) tests/harness/core.h
 	@mkdir -p $(dir $@)
-	$(CC) $(WARNINGS) $(CFLAGS) -o $@ $(ITEST_SRCS) $(CRITERION_LIBS)
+	$(CC) -I. $(WARNINGS) $(CFLAGS) -o $@ $(ITEST_SRCS) $(CRITERION_LIBS)
 
-$(BUILD)/probe: tests/helpers/probe.c
+# The probe: one test helper program, its subcommands in files by job.
+PROBE_SRCS := $(wildcard tests/helpers/probe*.c)
+$(BUILD)/probe: $(PROBE_SRCS) tests/helpers/probe.h
 	@mkdir -p $(dir $@)
-	$(CC) $(WARNINGS) $(CFLAGS) -o $@ $<
+	$(CC) $(WARNINGS) $(CFLAGS) -o $@ $(PROBE_SRCS)
 
 $(BUILD)/noclone3: tests/helpers/noclone3.c
 	@mkdir -p $(dir $@)

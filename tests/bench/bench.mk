@@ -6,15 +6,11 @@
 # `make -f tests/bench/bench.mk bench` includes the Makefile itself.
 #
 #   make bench   install what is missing (apt-get: tini, dumb-init, catatonit,
-#                bubblewrap, gnuplot-nox, strace, file), build the static
-#                nsinit and the C helpers, run tests/bench/bench.py as root;
-#                writes $(BENCH_OUT)/bench.md and $(BENCH_OUT)/bench.png, and
-#                the raw numbers and every run's stderr under build/bench/.
-#                About 2 to 4 minutes on 2 cores with the defaults below
-#                (more when the machine is busy).
-#   make bench-report
-#                write bench.md and bench.png again from the last run's
-#                build/bench/results.json, without measuring anything
+#                bubblewrap, file), build the static nsinit and the C
+#                helpers, run tests/bench/bench.py as root; writes
+#                $(BENCH_OUT)/bench.md, and the raw numbers and every run's
+#                stderr under build/bench/. About 2 to 4 minutes on 2 cores
+#                with the defaults below (more when the machine is busy).
 #
 # Parameters (make bench BENCH_RUNS=50 ...):
 #   BENCH_RUNS           start-up rounds, every configuration once per round (300)
@@ -28,7 +24,7 @@
 #   BENCH_ONLY           a subset: startup,reap,signals,idle,shutdown
 #   BENCH_CONFIGS        only these configurations (e.g. tini,catatonit-plain;
 #                        nsinit and unshare always stay, as references)
-#   BENCH_OUT            where bench.md and bench.png go (docs)
+#   BENCH_OUT            where bench.md goes (docs)
 
 ifndef BENCH_MK_FILE
 BENCH_MK_FILE := $(lastword $(MAKEFILE_LIST))
@@ -51,7 +47,7 @@ BENCH_LEFT          ?= 100
 BENCH_ONLY          ?=
 BENCH_CONFIGS       ?=
 
-.PHONY: bench bench-deps bench-report
+.PHONY: bench bench-deps
 
 # Installed only when missing, like the Makefile's deps. Debian's tini
 # package holds both /usr/bin/tini and /usr/bin/tini-static. A peer that
@@ -64,8 +60,6 @@ bench-deps:
 	command -v catatonit >/dev/null || missing="$$missing catatonit"; \
 	command -v bwrap >/dev/null || missing="$$missing bubblewrap"; \
 	command -v unshare >/dev/null || missing="$$missing util-linux"; \
-	command -v gnuplot >/dev/null || missing="$$missing gnuplot-nox"; \
-	command -v strace >/dev/null || missing="$$missing strace"; \
 	command -v file >/dev/null || missing="$$missing file"; \
 	command -v python3 >/dev/null || missing="$$missing python3"; \
 	if [ -n "$$missing" ]; then \
@@ -92,8 +86,5 @@ bench: bench-deps
 	BENCH_LEFT=$(BENCH_LEFT) BENCH_ONLY=$(BENCH_ONLY) BENCH_CONFIGS=$(BENCH_CONFIGS) \
 	python3 tests/bench/bench.py --nsinit $(STATIC_BIN) --helpers $(BENCH_DIR) \
 		--work $(BENCH_DIR) --out $(BENCH_OUT)
-
-bench-report:
-	python3 tests/bench/bench.py --report-only --work $(BENCH_DIR) --out $(BENCH_OUT)
 
 endif

@@ -14,7 +14,6 @@
 
 TestSuite(caps, .fini = hs_fini, .timeout = HS_SUITE_TIMEOUT);
 
-#define S(b) ((b).data ? (b).data : "")
 #define BIT(cap) (1ULL << (cap))
 
 /* From <linux/capability.h>, spelled out so that the test needs no libcap. */

@@ -14,7 +14,6 @@
 
 TestSuite(clean_start, .fini = hs_fini, .timeout = HS_SUITE_TIMEOUT);
 
-#define S(b) ((b).data ? (b).data : "")
 
 /* Run `nsinit [opts...] -- probe status [args...]` and return its output. */
 static void run_status(struct hs_proc *p, const struct hs_opts *o, const char *const *opts,

@@ -32,7 +32,6 @@
 
 TestSuite(compat, .fini = hs_fini, .timeout = HS_SUITE_TIMEOUT);
 
-#define S(b) ((b).data ? (b).data : "")
 #define UNSHARE_PID HS_ARGV("unshare", "--pid", "--fork", "--mount-proc", "--kill-child")
 
 /* ------------------------------------------------------------- helpers */
@@ -291,31 +290,10 @@ Test(compat, no_warn_reaped_by_default)
 
 /* ------------------------------------------- 3. tini -s, TINI_SUBREAPER */
 
-static int nspid_levels(const char *text)
-{
-	const char *s = strstr(text, "NSpid:");
-	if (!s)
-		return -1;
-	s += 6;
-	int n = 0;
-	for (;;) {
-		char *end;
-		(void)strtol(s, &end, 10);
-		if (end == s)
-			break;
-		n++;
-		s = end;
-	}
-	return n;
-}
-
 static void no_new_namespace(const char *const *opts, const char *const *env)
 {
-	char *st = hs_slurp("/proc/self/status");
-	cr_assert(st, "cannot read /proc/self/status");
-	int base = nspid_levels(st);
-	free(st);
-	cr_assert(base >= 1);
+	int base = hs_own_levels();
+	long v[64];
 
 	char fdarg[16];
 	snprintf(fdarg, sizeof fdarg, "%d", HS_HOST_PROC_FD);
@@ -326,7 +304,7 @@ static void no_new_namespace(const char *const *opts, const char *const *env)
 	       hs_ms(10000));
 	cr_assert_eq(hs_code(&p), 0, "`%s`: exit %s\nstdout:\n%s\nstderr:\n%s", p.argv_str,
 		     hs_status_str(&p), S(p.out), S(p.err));
-	int n = nspid_levels(S(p.out));
+	int n = hs_parse_nspid(S(p.out), v, 64);
 	cr_expect_eq(n, base, "`%s`: the command's NSpid has %d entries, the caller's %d: a "
 			      "namespace was made\n%s",
 		     p.argv_str, n, base, S(p.out));

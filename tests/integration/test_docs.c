@@ -17,8 +17,6 @@
 
 TestSuite(docs, .fini = hs_fini, .timeout = HS_SUITE_TIMEOUT);
 
-#define S(b) ((b).data ? (b).data : "")
-
 /* The text of the repository file `rel`; fails the test if unreadable. */
 static char *repo_file(const char *rel)
 {

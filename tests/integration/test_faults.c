@@ -14,6 +14,7 @@
 #include <poll.h>
 #include <sched.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,7 +30,6 @@ static void faults_fini(void);
 
 TestSuite(faults, .fini = faults_fini, .timeout = HS_SUITE_TIMEOUT);
 
-#define S(b) ((b).data ? (b).data : "")
 
 /* ------------------------------------------------------------- helpers */
 
@@ -601,31 +601,6 @@ Test(faults, command_by_path_cannot_run_without_namespace)
 			  "its #! interpreter was not found");
 }
 
-/* The environment the harness gives the process it starts: ours, with the
- * entries of `extra` replacing those of the same name. Returns its total
- * size (strings with their NULs) and count. */
-static size_t env_size(const char *const *extra, size_t *count)
-{
-	size_t bytes = 0, n = 0;
-	for (char **e = environ; *e; e++) {
-		size_t key = strcspn(*e, "=");
-		bool replaced = false;
-		for (const char *const *x = extra; *x; x++)
-			if (!strncmp(*x, *e, key) && (*x)[key] == '=')
-				replaced = true;
-		if (!replaced) {
-			bytes += strlen(*e) + 1;
-			n++;
-		}
-	}
-	for (const char *const *x = extra; *x; x++) {
-		bytes += strlen(*x) + 1;
-		n++;
-	}
-	*count = n;
-	return bytes;
-}
-
 /* execve(path, argv, envp) in a child: its errno, 0 if it ran. */
 static int try_exec(const char *path, char **argv, char **envp)
 {
@@ -653,13 +628,29 @@ static int try_exec(const char *path, char **argv, char **envp)
 	return n == (ssize_t)sizeof err ? err : 0;
 }
 
+/* argv in buf: the words of head, then `fill` bytes of filler words (each
+ * with its NUL, at most 100,000: one string may not pass 128 KiB). */
+static char **filled_argv(char **buf, const char *const *head, char *pool, size_t fill)
+{
+	size_t k = 0;
+	for (; *head; head++)
+		buf[k++] = (char *)(uintptr_t)*head;
+	memset(pool, 'a', fill);
+	for (size_t at = 0; at < fill; at += 100000) {
+		size_t end = at + 100000 < fill ? at + 100000 : fill;
+		pool[end - 1] = 0;
+		buf[k++] = pool + at;
+	}
+	buf[k] = NULL;
+	return buf;
+}
+
 /*
  * E2BIG. nsinit's own argv holds the command's, so the command can only be
  * too large where its exec adds to it: here its path, found through PATH in
- * a directory nested 3.6 KiB deep. nsinit is started with arguments that
- * fill the kernel's limit (a quarter of RLIMIT_STACK, 6 MiB at most, 128
- * KiB at least, less 8 bytes a pointer) up to half of what the long path
- * adds, so nsinit itself starts and the command's execve fails.
+ * a directory nested 3.6 KiB deep. nsinit is started with the most filler
+ * its own exec takes, found by trying it, so that nsinit starts and the
+ * command's execve fails.
  */
 Test(faults, argv_too_large_is_126_with_one_line)
 {
@@ -682,85 +673,67 @@ Test(faults, argv_too_large_is_126_with_one_line)
 	snprintf(cmdpath, sizeof cmdpath, "%s/%s", dir, name);
 	cr_assert(symlink("/bin/true", cmdpath) == 0, "symlink: %s", strerror(errno));
 
+	/* The environment the harness gives nsinit: ours, PATH replaced. */
 	static char env_path[PATH_MAX * 2];
 	snprintf(env_path, sizeof env_path, "PATH=%s:%s", dir, getenv("PATH"));
 	const char *extra[] = {env_path, NULL};
-	size_t envc, envb = env_size(extra, &envc);
+	size_t e = 0;
+	while (environ[e])
+		e++;
+	char **envp = calloc(e + 2, sizeof *envp);
+	cr_assert(envp);
+	e = 0;
+	for (char **x = environ; *x; x++)
+		if (strncmp(*x, "PATH=", 5) != 0)
+			envp[e++] = *x;
+	envp[e++] = env_path;
 
-	struct rlimit rl;
-	cr_assert(getrlimit(RLIMIT_STACK, &rl) == 0);
-	unsigned long limit = 6UL << 20; /* _STK_LIM / 4 * 3 */
-	if (rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur / 4 < limit)
-		limit = rl.rlim_cur / 4;
-	if (limit < 128UL << 10)
-		limit = 128UL << 10;
-
-	for (size_t r = 0; r < 2; r++) {
-		const char *opt = r ? "--no-namespace" : NULL;
-		size_t nopts = (opt ? 1 : 0) + 1; /* [opt] "--" */
-		size_t fixed_n = 2 * (strlen(hs_nsinit()) + 1) + (opt ? strlen(opt) + 1 : 0) + 3 +
-				 strlen(name) + 1 + envb;
-		size_t fixed_c = strlen(cmdpath) + 1 + strlen(name) + 1 + envb;
-		/* How much more the command's exec needs than nsinit's, for the
-		 * same fillers; aim at the middle. */
-		long gap = (long)fixed_c - (long)fixed_n - (long)(nopts + 1) * 8;
-		cr_assert_gt(gap, 1000, "the long path adds only %ld bytes", gap);
-		size_t nfill = 1, fill = 0;
-		for (int it = 0; it < 10; it++) {
-			size_t lim_n = limit - (1 + nopts + 1 + nfill + envc) * 8;
-			fill = lim_n - fixed_n - (size_t)gap / 2;
-			nfill = (fill + 100000) / 100001;
+	/* 8 MiB: more than any exec takes (the kernel stops at 6 MiB). */
+	const size_t most = 8UL << 20;
+	char *pool = malloc(most), **argv = calloc(most / 100000 + 8, sizeof *argv);
+	cr_assert(pool && argv);
+	for (int r = 0; r < 2; r++) {
+		const char *opt = r ? "--no-namespace" : "--";
+		/* nsinit's argv as hs_run makes it, and the command's. */
+		const char *const run_head[] = {opt, "--", name, NULL};
+		const char *const *args = r ? run_head : run_head + 1;
+		const char *nsinit_head[5] = {hs_nsinit()};
+		memcpy(nsinit_head + 1, args, (r ? 4 : 3) * sizeof *args);
+		const char *const cmd_head[] = {name, NULL};
+		/* The most filler nsinit's exec takes, within 256 bytes: fits at
+		 * lo, refused at hi. The command after "--" runs too, and fails or
+		 * not: only nsinit's own exec counts here. */
+		size_t lo = 0, hi = most;
+		while (hi - lo > 256) {
+			size_t mid = lo + (hi - lo) / 2;
+			if (try_exec(hs_nsinit(), filled_argv(argv, nsinit_head, pool, mid), envp) ==
+			    E2BIG)
+				hi = mid;
+			else
+				lo = mid;
 		}
-		/* The fillers: nfill strings whose sizes with NULs add up to fill. */
-		char **cargv = calloc(nfill + 2, sizeof *cargv);
-		const char **nargv = calloc(nfill + 5, sizeof *nargv);
-		cr_assert(cargv && nargv);
-		size_t k = 0, left = fill;
-		cargv[0] = name;
-		if (opt)
-			nargv[k++] = opt;
-		nargv[k++] = "--";
-		nargv[k++] = name;
-		for (size_t i = 0; i < nfill; i++) {
-			size_t sz = left / (nfill - i); /* with its NUL */
-			char *s = malloc(sz);
-			cr_assert(s && sz > 1);
-			memset(s, 'a' + (int)(i % 26), sz - 1);
-			s[sz - 1] = 0;
-			left -= sz;
-			cargv[1 + i] = s;
-			nargv[k++] = s;
-		}
-		nargv[k] = NULL;
+		cr_assert(lo > 0 && hi < most, "%s: no argv size fits nsinit but not more", opt);
 
 		/* The premise, checked: the command's own exec is too large. */
-		char **envp = calloc(envc + 1, sizeof *envp);
-		size_t e = 0;
-		for (char **x = environ; *x; x++)
-			if (strncmp(*x, "PATH=", 5) != 0)
-				envp[e++] = *x;
-		envp[e++] = env_path;
-		int err = try_exec(cmdpath, cargv, envp);
+		int err = try_exec(cmdpath, filled_argv(argv, cmd_head, pool, lo), envp);
 		cr_assert_eq(err, E2BIG, "test premise: exec of the command should fail with E2BIG, "
 			     "got %s", err ? strerror(err) : "success");
 
 		struct hs_opts o = {.env = extra};
 		struct hs_proc p;
-		hs_run(&p, &o, nargv, hs_ms(20000));
+		hs_run(&p, &o, (const char *const *)filled_argv(argv, args, pool, lo), hs_ms(20000));
 		const char *serr = S(p.err);
 		char want[256];
 		snprintf(want, sizeof want, "nsinit: cannot run '%s': Argument list too long\n",
 			 name);
-		cr_expect_eq(hs_code(&p), 126, "%s: expected 126, got %s; stderr:\n%.1000s",
-			     opt ? opt : "default", hs_status_str(&p), serr);
-		cr_expect_str_eq(serr, want, "%s: stderr:\n%.1000s", opt ? opt : "default", serr);
+		cr_expect_eq(hs_code(&p), 126, "%s: expected 126, got %s; stderr:\n%.1000s", opt,
+			     hs_status_str(&p), serr);
+		cr_expect_str_eq(serr, want, "%s: stderr:\n%.1000s", opt, serr);
 		hs_cleanup(&p);
-		for (size_t i = 0; i < nfill; i++)
-			free(cargv[1 + i]);
-		free(cargv);
-		free(nargv);
-		free(envp);
 	}
+	free(pool);
+	free(argv);
+	free(envp);
 }
 
 /* --------------------------------------------------- stderr unusable */

@@ -16,7 +16,6 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
-#define S(b) ((b).data ? (b).data : "")
 #define NOBODY 65534
 
 static char dir[64];

@@ -19,8 +19,6 @@
 
 TestSuite(hostile, .fini = hs_fini, .timeout = HS_SUITE_TIMEOUT);
 
-#define S(b) ((b).data ? (b).data : "")
-
 static char dir[] = "/tmp/nsinit-hostile-XXXXXX";
 
 static void sh(const char *fmt_, ...) __attribute__((format(printf, 1, 2)));

@@ -15,7 +15,6 @@
 
 TestSuite(jobs, .fini = hs_fini, .timeout = HS_SUITE_TIMEOUT);
 
-#define S(b) ((b).data ? (b).data : "")
 
 static const char *const unshare_pid[] = { "unshare", "--pid", "--fork", "--mount-proc",
 					   "--kill-child", NULL };

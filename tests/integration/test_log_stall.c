@@ -18,7 +18,6 @@
 
 TestSuite(log_stall, .fini = hs_fini, .timeout = HS_SUITE_TIMEOUT);
 
-#define S(b) ((b).data ? (b).data : "")
 #define ORPHANS 300
 
 /* The command: ORPHANS orphans that exit at once, each a -v line of PID 1. */

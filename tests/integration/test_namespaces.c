@@ -19,7 +19,6 @@
 
 TestSuite(namespaces, .fini = hs_fini, .timeout = HS_SUITE_TIMEOUT);
 
-#define S(b) ((b).data ? (b).data : "")
 
 static void run_ok(struct hs_proc *p, const struct hs_opts *o, const char *const *args)
 {

@@ -20,7 +20,6 @@
 
 TestSuite(nesting, .fini = hs_fini, .timeout = HS_SUITE_TIMEOUT);
 
-#define S(b) ((b).data ? (b).data : "")
 #define LEVELS 5
 
 /* argv: LEVELS - 1 more nsinits (the harness puts the first), then cmd. */

@@ -40,8 +40,6 @@ static void podman_fini(void);
 
 TestSuite(podman, .fini = podman_fini, .timeout = HS_SUITE_TIMEOUT);
 
-#define S(b) ((b).data ? (b).data : "")
-
 /* The only way podman works here (and on CI): runc, cgroupfs, no network. */
 #define PODMAN "podman", "--runtime", "runc", "--cgroup-manager", "cgroupfs"
 #define RUN_OPTS                                                                             \

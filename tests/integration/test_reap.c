@@ -9,7 +9,6 @@
 
 TestSuite(reap, .fini = hs_fini, .timeout = HS_SUITE_TIMEOUT);
 
-#define S(b) ((b).data ? (b).data : "")
 
 Test(reap, thousand_orphans)
 {

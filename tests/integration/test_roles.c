@@ -12,7 +12,6 @@
 
 TestSuite(roles, .fini = hs_fini, .timeout = HS_SUITE_TIMEOUT);
 
-#define S(b) ((b).data ? (b).data : "")
 #define UNSHARE_PID HS_ARGV("unshare", "--pid", "--fork", "--mount-proc", "--kill-child")
 
 Test(roles, ps_shows_nsinit_as_pid1_and_command_as_pid2)

@@ -22,7 +22,6 @@
 
 TestSuite(rootless, .fini = hs_fini, .timeout = HS_SUITE_TIMEOUT);
 
-#define S(b) ((b).data ? (b).data : "")
 #define NOBODY \
 	HS_ARGV("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--inh-caps=-all")
 #define USER_1234 \

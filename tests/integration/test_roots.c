@@ -18,7 +18,6 @@
 
 TestSuite(roots, .fini = hs_fini, .timeout = HS_SUITE_TIMEOUT);
 
-#define S(b) ((b).data ? (b).data : "")
 
 static char root_dir[] = "/tmp/nsinit-root-XXXXXX";
 

@@ -26,7 +26,6 @@ static void security_fini(void);
 
 TestSuite(security, .fini = security_fini, .timeout = HS_SUITE_TIMEOUT);
 
-#define S(b) ((b).data ? (b).data : "")
 #define NOBODY \
 	HS_ARGV("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--inh-caps=-all")
 

@@ -15,7 +15,6 @@
 
 TestSuite(shutdown, .fini = hs_fini, .timeout = HS_SUITE_TIMEOUT);
 
-#define S(b) ((b).data ? (b).data : "")
 /* "<n> processes left" (the brief) or "1 process left" (README: process(es)). */
 #define SHUTDOWN_RE(sig)                                                                   \
 	"^nsinit: shutdown: " sig " sent, [0-9]+ process(es)? left, done in [0-9]+(\\.[0-9]+)? ms$"

@@ -12,7 +12,6 @@
 
 TestSuite(signals, .fini = hs_fini, .timeout = HS_SUITE_TIMEOUT);
 
-#define S(b) ((b).data ? (b).data : "")
 
 /* Start `nsinit [opts] -- probe signals N` and wait for "ready". */
 static void start_probe(struct hs_proc *p, const struct hs_opts *o, bool verbose, const char *n)

@@ -16,7 +16,6 @@
 
 TestSuite(start, .fini = hs_fini, .timeout = HS_SUITE_TIMEOUT);
 
-#define S(b) ((b).data ? (b).data : "")
 
 /* The "event" names of an events file, space-separated, into buf. */
 static void event_names(const char *text, char *buf, size_t len)

@@ -21,7 +21,6 @@
 
 TestSuite(stop, .fini = hs_fini, .timeout = HS_SUITE_TIMEOUT);
 
-#define S(b) ((b).data ? (b).data : "")
 
 enum role { RELAY, INIT, SUBREAPER };
 

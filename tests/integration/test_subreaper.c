@@ -16,8 +16,6 @@
 
 TestSuite(subreaper, .fini = hs_fini, .timeout = HS_SUITE_TIMEOUT);
 
-#define S(b) ((b).data ? (b).data : "")
-
 static char tmpdir[64];
 
 /* A fifo in a fresh directory; its path in buf. */

@@ -25,36 +25,26 @@
  * conditions with deadlines, never on sleeps.
  */
 #define _GNU_SOURCE
+#include "tests/harness/core.h"
+
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdbool.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/prctl.h>
-#include <sys/syscall.h>
 #include <sys/types.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 static const char *nsinit_path, *probe_path;
 static int failures;
 
 /* ------------------------------------------------------------ basics */
-
-static long long now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 static void fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static void fail(const char *fmt, ...)
@@ -69,8 +59,9 @@ static void fail(const char *fmt, ...)
 	failures++;
 }
 
-static void fatal(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
-static void fatal(const char *fmt, ...)
+/* The harness core's way out, and ours: what we started dies with us
+ * (PR_SET_PDEATHSIG). */
+void hs_fail(const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
@@ -79,8 +70,9 @@ static void fatal(const char *fmt, ...)
 	printf("\n");
 	va_end(ap);
 	fflush(stdout);
-	exit(1); /* what we started dies with us: PR_SET_PDEATHSIG */
+	exit(1);
 }
+#define fatal hs_fail
 
 static long env_long(const char *name, long def)
 {
@@ -96,245 +88,97 @@ static long env_long(const char *name, long def)
 	return n;
 }
 
-static char *slurp(const char *path)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return NULL;
-	size_t cap = 4096, len = 0;
-	char *s = malloc(cap);
-	for (;;) {
-		if (len + 1024 > cap)
-			s = realloc(s, cap *= 2);
-		ssize_t r = read(fd, s + len, cap - len - 1);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			break;
-		len += (size_t)r;
-	}
-	close(fd);
-	s[len] = 0;
-	return s;
-}
-
 /* --------------------------------------------------------- processes */
 
+/* nsinit as the core runs it, and what its stderr said so far. */
 struct proc {
-	pid_t pid;
-	int pidfd, in, out, err;
-	char obuf[65536]; /* stdout, unconsumed part */
-	size_t olen;
-	char etail[512]; /* stderr: the unfinished last line */
-	size_t etlen;
-	long reaped_lines;  /* stderr lines containing "reaped orphan" */
-	long complaints;    /* stderr lines containing "cannot" */
-	bool handoff;       /* the relay said "signals go to it directly" */
-	bool exited;
-	int status;
+	struct hs_proc h;
+	long reaped_lines; /* stderr lines containing "reaped orphan" */
+	long complaints;   /* stderr lines containing "cannot" */
+	bool handoff;      /* the relay said "signals go to it directly" */
 };
 
-static void scan_err_line(struct proc *p, const char *line)
+static void spawn(struct proc *p, const char *const *args)
 {
-	if (strstr(line, "reaped orphan"))
-		p->reaped_lines++;
-	if (strstr(line, "cannot"))
-		p->complaints++;
-	if (strstr(line, "signals go to it directly"))
-		p->handoff = true;
-}
-
-static void take_err(struct proc *p, const char *d, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		if (d[i] == '\n') {
-			p->etail[p->etlen] = 0;
-			scan_err_line(p, p->etail);
-			p->etlen = 0;
-		} else if (p->etlen < sizeof p->etail - 1) {
-			p->etail[p->etlen++] = d[i];
-		}
-	}
-}
-
-static void spawn(struct proc *p, const char *const *argv)
-{
-	int in[2], out[2], err[2];
+	static const struct hs_opts o = {.stdin_pipe = true};
 	memset(p, 0, sizeof *p);
-	if (pipe2(in, O_CLOEXEC) < 0 || pipe2(out, O_CLOEXEC) < 0 || pipe2(err, O_CLOEXEC) < 0)
-		fatal("pipe: %s", strerror(errno));
-	pid_t parent = getpid();
-	fflush(NULL);
-	p->pid = fork();
-	if (p->pid < 0)
-		fatal("fork: %s", strerror(errno));
-	if (p->pid == 0) {
-		if (dup2(in[0], 0) < 0 || dup2(out[1], 1) < 0 || dup2(err[1], 2) < 0)
-			_exit(127);
-		sigset_t none;
-		sigemptyset(&none);
-		sigprocmask(SIG_SETMASK, &none, NULL);
-		prctl(PR_SET_PDEATHSIG, SIGKILL);
-		if (getppid() != parent)
-			_exit(127);
-		execv(argv[0], (char *const *)(uintptr_t)argv);
-		_exit(127);
-	}
-	close(in[0]);
-	close(out[1]);
-	close(err[1]);
-	p->in = in[1];
-	p->out = out[0];
-	p->err = err[0];
-	p->pidfd = (int)syscall(SYS_pidfd_open, p->pid, 0);
-	if (p->pidfd < 0)
-		fatal("pidfd_open: %s", strerror(errno));
+	int err = hs_start(&p->h, &o, nsinit_path, args);
+	if (err)
+		fatal("cannot execute %s: %s", nsinit_path, strerror(err));
 }
 
-static void close_stdin(struct proc *p)
+/* Count the complete stderr lines that arrived, and forget them (one move
+ * per read: a burst brings thousands of lines). */
+static void scan_err(struct proc *p)
 {
-	if (p->in >= 0)
-		close(p->in);
-	p->in = -1;
+	struct hs_buf *b = &p->h.err;
+	size_t pos = 0;
+	char *nl;
+	while (b->data && (nl = memchr(b->data + pos, '\n', b->len - pos))) {
+		const char *line = b->data + pos;
+		*nl = 0;
+		if (strstr(line, "reaped orphan"))
+			p->reaped_lines++;
+		if (strstr(line, "cannot"))
+			p->complaints++;
+		if (strstr(line, "signals go to it directly"))
+			p->handoff = true;
+		pos = (size_t)(nl - b->data) + 1;
+	}
+	if (pos) {
+		memmove(b->data, b->data + pos, b->len - pos + 1);
+		b->len -= pos;
+		p->h.err_checked = p->h.err_checked > pos ? p->h.err_checked - pos : 0;
+	}
 }
 
-/* One poll round over stdout, stderr and the pidfd, at most ms long. */
-static void pump(struct proc *p, int ms)
+static void pump(struct proc *p, long ms)
 {
-	struct pollfd pf[3];
-	int n = 0, io = -1, ie = -1, ip = -1;
-	if (p->out >= 0) {
-		io = n;
-		pf[n++] = (struct pollfd){.fd = p->out, .events = POLLIN};
-	}
-	if (p->err >= 0) {
-		ie = n;
-		pf[n++] = (struct pollfd){.fd = p->err, .events = POLLIN};
-	}
-	if (!p->exited) {
-		ip = n;
-		pf[n++] = (struct pollfd){.fd = p->pidfd, .events = POLLIN};
-	}
-	if (n == 0 || poll(pf, (nfds_t)n, ms < 0 ? 0 : ms) <= 0)
-		return;
-	char buf[65536];
-	if (io >= 0 && pf[io].revents) {
-		size_t room = sizeof p->obuf - 1 - p->olen;
-		ssize_t r = read(p->out, p->obuf + p->olen, room ? room : 1);
-		if (r > 0)
-			p->olen += (size_t)r;
-		else if (r == 0 || errno != EINTR) {
-			close(p->out);
-			p->out = -1;
-		}
-		p->obuf[p->olen] = 0;
-	}
-	if (ie >= 0 && pf[ie].revents) {
-		ssize_t r = read(p->err, buf, sizeof buf);
-		if (r > 0)
-			take_err(p, buf, (size_t)r);
-		else if (r == 0 || errno != EINTR) {
-			close(p->err);
-			p->err = -1;
-		}
-	}
-	if (ip >= 0 && pf[ip].revents && waitpid(p->pid, &p->status, WNOHANG) == p->pid)
-		p->exited = true;
+	hs_pump(&p->h, ms);
+	scan_err(p);
 }
 
 /* Take the next stdout line (without '\n') into line; false on deadline/EOF. */
 static bool next_line(struct proc *p, char *line, size_t n, long ms)
 {
-	long long deadline = now_ms() + ms;
+	long long deadline = hs_now_ms() + ms;
 	for (;;) {
-		char *nl = memchr(p->obuf, '\n', p->olen);
-		if (nl) {
-			size_t len = (size_t)(nl - p->obuf);
-			snprintf(line, n, "%.*s", (int)len, p->obuf);
-			memmove(p->obuf, nl + 1, p->olen - len - 1);
-			p->olen -= len + 1;
-			p->obuf[p->olen] = 0;
+		if (hs_buf_take_line(&p->h.out, line, n))
 			return true;
-		}
-		long long t = now_ms();
-		if ((p->out < 0 && p->exited) || t >= deadline)
+		long long t = hs_now_ms();
+		if ((p->h.out_fd < 0 && p->h.exited) || t >= deadline)
 			return false;
-		pump(p, (int)(deadline - t));
+		pump(p, (long)(deadline - t));
 	}
 }
 
 /* Wait for exit and EOF on both outputs; false on deadline. */
 static bool finish(struct proc *p, long ms)
 {
-	long long deadline = now_ms() + ms;
-	while (!(p->exited && p->out < 0 && p->err < 0)) {
-		long long t = now_ms();
-		if (t >= deadline)
-			return false;
-		pump(p, (int)(deadline - t));
+	long long deadline = hs_now_ms() + ms;
+	bool ok = hs_wait(&p->h, ms) &&
+		  hs_read_eof(&p->h, HS_BOTH, (long)(deadline - hs_now_ms()));
+	scan_err(p);
+	if (ok && p->h.err.len) { /* an unfinished last line */
+		hs_buf_add(&p->h.err, "\n", 1);
+		scan_err(p);
 	}
-	if (p->etlen) {
-		p->etail[p->etlen] = 0;
-		scan_err_line(p, p->etail);
-		p->etlen = 0;
-	}
-	return true;
+	return ok;
 }
 
-static void release(struct proc *p)
+/* Exited 0? */
+static bool exited_0(const struct proc *p)
 {
-	if (!p->exited) {
-		kill(p->pid, SIGKILL);
-		waitpid(p->pid, &p->status, 0);
-		p->exited = true;
-	}
-	close_stdin(p);
-	if (p->out >= 0)
-		close(p->out);
-	if (p->err >= 0)
-		close(p->err);
-	close(p->pidfd);
-	p->out = p->err = p->pidfd = -1;
-}
-
-static const char *status_str(int st)
-{
-	static char buf[64];
-	if (WIFEXITED(st))
-		snprintf(buf, sizeof buf, "exit %d", WEXITSTATUS(st));
-	else if (WIFSIGNALED(st))
-		snprintf(buf, sizeof buf, "killed by signal %d", WTERMSIG(st));
-	else
-		snprintf(buf, sizeof buf, "status %#x", st);
-	return buf;
+	return hs_code(&p->h) == 0;
 }
 
 /* ------------------------------------------------------------- /proc */
 
-/* The first child of pid (PID 1 of the relay), waiting up to ms. */
-static pid_t child_of(pid_t pid, long ms)
-{
-	char path[64];
-	snprintf(path, sizeof path, "/proc/%d/task/%d/children", (int)pid, (int)pid);
-	long long deadline = now_ms() + ms;
-	for (;;) {
-		char *s = slurp(path);
-		pid_t c = s ? (pid_t)atol(s) : 0;
-		free(s);
-		if (c > 0 || now_ms() >= deadline)
-			return c;
-		poll(NULL, 0, 1); /* polling /proc with a deadline */
-	}
-}
-
 static unsigned long ns_inode(pid_t pid)
 {
-	char path[64], link[64];
-	snprintf(path, sizeof path, "/proc/%d/ns/pid", (int)pid);
-	ssize_t n = readlink(path, link, sizeof link - 1);
-	if (n < 0)
+	char link[64];
+	if (!hs_ns_link(pid, "pid", link, sizeof link))
 		return 0;
-	link[n] = 0;
 	const char *b = strchr(link, '[');
 	return b ? strtoul(b + 1, NULL, 10) : 0;
 }
@@ -358,7 +202,7 @@ static struct sample sample_of(pid_t pid)
 		closedir(d);
 	}
 	snprintf(path, sizeof path, "/proc/%d/status", (int)pid);
-	char *st = slurp(path);
+	char *st = hs_slurp(path);
 	const char *r = st ? strstr(st, "\nVmRSS:") : NULL;
 	if (r)
 		s.rss_kb = atol(r + 7);
@@ -420,7 +264,7 @@ static pid_t ppid_of(pid_t pid, char *state)
 {
 	char path[64];
 	snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
-	char *s = slurp(path);
+	char *s = hs_slurp(path);
 	const char *rp = s ? strrchr(s, ')') : NULL;
 	pid_t pp = -1;
 	if (rp && rp[1] == ' ') {
@@ -472,14 +316,14 @@ static int strays(bool report)
 
 static void phase_orphans(long total, long batch, long slack_kb)
 {
-	const char *argv[] = {nsinit_path, "-v", "--", probe_path, "orphan-batches", NULL};
+	const char *argv[] = {"-v", "--", probe_path, "orphan-batches", NULL};
 	struct proc p;
 	char line[256];
-	long long t0 = now_ms();
+	long long t0 = hs_now_ms();
 	spawn(&p, argv);
 	if (!next_line(&p, line, sizeof line, 10000) || strcmp(line, "ready"))
 		fatal("orphans: the probe did not start (%s)", line);
-	pid_t pid1 = child_of(p.pid, 5000);
+	pid_t pid1 = hs_pid1(&p.h, 5000);
 	if (pid1 <= 0)
 		fatal("orphans: no PID 1");
 	remember_ns(ns_inode(pid1));
@@ -492,35 +336,35 @@ static void phase_orphans(long total, long batch, long slack_kb)
 			long n = marks[m] - made < batch ? marks[m] - made : batch;
 			char req[32];
 			int len = snprintf(req, sizeof req, "%ld\n", n);
-			if (write(p.in, req, (size_t)len) != len)
+			if (write(p.h.in_fd, req, (size_t)len) != len)
 				fatal("orphans: cannot write to the probe: %s", strerror(errno));
 			if (!next_line(&p, line, sizeof line, 120000))
 				fatal("orphans: no answer after %ld orphans (%s)", made,
-				      p.exited ? status_str(p.status) : "running");
+				      p.h.exited ? hs_status_str(&p.h) : "running");
 			if (strcmp(line, "left=0 zombies=0"))
 				fatal("orphans: after %ld orphans the probe says '%s'", made + n, line);
 			made += n;
 		}
 		/* Every "reaped orphan" line of this burst is out before the
 		 * probe saw its /proc empty; let the pipe catch up. */
-		long long deadline = now_ms() + 10000;
-		while (p.reaped_lines < made && now_ms() < deadline)
+		long long deadline = hs_now_ms() + 10000;
+		while (p.reaped_lines < made && hs_now_ms() < deadline)
 			pump(&p, 100);
 		s[m] = sample_of(pid1);
 	}
-	close_stdin(&p);
+	hs_close_stdin(&p.h);
 	if (!finish(&p, 30000))
 		fatal("orphans: nsinit did not finish");
-	if (!WIFEXITED(p.status) || WEXITSTATUS(p.status))
-		fail("orphans: nsinit %s, the command exited 0", status_str(p.status));
+	if (!exited_0(&p))
+		fail("orphans: nsinit %s, the command exited 0", hs_status_str(&p.h));
 	if (p.reaped_lines != total)
 		fail("orphans: %ld 'reaped orphan' lines for %ld orphans", p.reaped_lines, total);
 	if (p.complaints)
 		fail("orphans: nsinit complained %ld times", p.complaints);
 	printf("soak: orphans: %ld made, %ld reaped, in %.1f s\n", total, p.reaped_lines,
-	       (double)(now_ms() - t0) / 1000);
+	       (double)(hs_now_ms() - t0) / 1000);
 	check_flat("orphans", "PID 1", s, 3, slack_kb);
-	release(&p);
+	hs_cleanup(&p.h);
 }
 
 /* Send n x sig to pid with sigqueue, retrying EAGAIN (queue limit). */
@@ -528,9 +372,9 @@ static void send_rt(pid_t pid, int sig, long n)
 {
 	union sigval v = {.sival_int = 0};
 	for (long i = 0; i < n; i++) {
-		long long deadline = now_ms() + 10000;
+		long long deadline = hs_now_ms() + 10000;
 		while (sigqueue(pid, sig, v) < 0) {
-			if (errno != EAGAIN || now_ms() > deadline)
+			if (errno != EAGAIN || hs_now_ms() > deadline)
 				fatal("signals: sigqueue(%d, %d): %s", (int)pid, sig, strerror(errno));
 			poll(NULL, 0, 1); /* the queue is full: let it drain, with a deadline */
 		}
@@ -546,7 +390,7 @@ static void read_round(struct proc *p, long r, long *c1, long *c2)
 	do {
 		if (!next_line(p, line, sizeof line, 60000))
 			fatal("signals: no report for round %ld (%s)", r,
-			      p->exited ? status_str(p->status) : "running");
+			      p->h.exited ? hs_status_str(&p->h) : "running");
 	} while (strcmp(line, want));
 	snprintf(want, sizeof want, "end %ld", r);
 	for (;;) {
@@ -565,20 +409,19 @@ static void read_round(struct proc *p, long r, long *c1, long *c2)
 
 static void phase_signals(long total, long slack_kb)
 {
-	const char *argv[] = {nsinit_path, "-v", "--", probe_path, "sigcount", "RTMIN+8", "6", "0",
-			      NULL};
+	const char *argv[] = {"-v", "--", probe_path, "sigcount", "RTMIN+8", "6", "0", NULL};
 	struct proc p;
 	char line[256];
-	long long t0 = now_ms();
+	long long t0 = hs_now_ms();
 	spawn(&p, argv);
 	if (!next_line(&p, line, sizeof line, 10000) || strcmp(line, "ready"))
 		fatal("signals: the probe did not start");
-	long long deadline = now_ms() + 10000;
-	while (!p.handoff && now_ms() < deadline)
+	long long deadline = hs_now_ms() + 10000;
+	while (!p.handoff && hs_now_ms() < deadline)
 		pump(&p, 100);
 	if (!p.handoff)
 		fatal("signals: the relay never got the command's pidfd");
-	pid_t pid1 = child_of(p.pid, 5000);
+	pid_t pid1 = hs_pid1(&p.h, 5000);
 	if (pid1 <= 0)
 		fatal("signals: no PID 1");
 	remember_ns(ns_inode(pid1));
@@ -593,7 +436,7 @@ static void phase_signals(long total, long slack_kb)
 	union sigval v = {.sival_int = 0};
 	for (long round = 1; round <= 6; round++) {
 		bool relay = round % 2 == 1;
-		pid_t to = relay ? p.pid : pid1;
+		pid_t to = relay ? p.h.pid : pid1;
 		send_rt(to, relay ? SIGRTMIN + 1 : SIGRTMIN + 2, per[round - 1]);
 		if (relay)
 			sent1 += per[round - 1];
@@ -608,33 +451,32 @@ static void phase_signals(long total, long slack_kb)
 			     round, c1, c2, sent1, sent2);
 		if (round % 2 == 0) {
 			s[round / 2 - 1] = sample_of(pid1);
-			r[round / 2 - 1] = sample_of(p.pid);
+			r[round / 2 - 1] = sample_of(p.h.pid);
 		}
 	}
 	if (!finish(&p, 30000))
 		fatal("signals: nsinit did not finish");
-	if (!WIFEXITED(p.status) || WEXITSTATUS(p.status))
-		fail("signals: nsinit %s, the command exited 0", status_str(p.status));
+	if (!exited_0(&p))
+		fail("signals: nsinit %s, the command exited 0", hs_status_str(&p.h));
 	if (p.complaints)
 		fail("signals: nsinit complained %ld times", p.complaints);
 	printf("soak: signals: %ld forwarded (%ld by the relay, %ld by PID 1; plus %ld warm-up), "
 	       "all counted, in %lld ms\n",
-	       total, half, total - half, 2 * warm, now_ms() - t0);
+	       total, half, total - half, 2 * warm, hs_now_ms() - t0);
 	check_flat("signals", "PID 1", s, 3, slack_kb);
 	check_flat("signals", "relay", r, 3, slack_kb);
-	release(&p);
+	hs_cleanup(&p.h);
 }
 
 static void phase_runs(long runs)
 {
-	long long t0 = now_ms();
+	long long t0 = hs_now_ms();
 	long bad = 0;
 	for (long i = 0; i < runs; i++) {
 		/* Every fourth run logs, every tenth stops what is left with
 		 * SIGTERM first: the other paths of the shutdown. */
 		const char *argv[10];
 		size_t k = 0;
-		argv[k++] = nsinit_path;
 		if (i % 4 == 1)
 			argv[k++] = "-v";
 		if (i % 10 == 3) {
@@ -652,26 +494,26 @@ static void phase_runs(long runs)
 		spawn(&p, argv);
 		if (!next_line(&p, line, sizeof line, 10000) || strcmp(line, "ready"))
 			fatal("runs: run %ld: the probe did not start", i);
-		pid_t pid1 = child_of(p.pid, 5000);
+		pid_t pid1 = hs_pid1(&p.h, 5000);
 		if (pid1 <= 0)
 			fatal("runs: run %ld: no PID 1", i);
 		remember_ns(ns_inode(pid1));
-		close_stdin(&p);
+		hs_close_stdin(&p.h);
 		if (!finish(&p, 10000)) {
 			fail("runs: run %ld: nsinit did not finish, or what it left kept its "
 			     "output open",
 			     i);
 			bad++;
-		} else if (!WIFEXITED(p.status) || WEXITSTATUS(p.status)) {
-			fail("runs: run %ld: nsinit %s", i, status_str(p.status));
+		} else if (!exited_0(&p)) {
+			fail("runs: run %ld: nsinit %s", i, hs_status_str(&p.h));
 			bad++;
 		}
-		release(&p);
+		hs_cleanup(&p.h);
 		if (bad > 5)
 			fatal("runs: giving up after %ld failed runs", bad);
 	}
 	printf("soak: runs: %ld nsinit runs in %.1f s (%.1f ms each), %zu distinct PID namespace inodes seen\n",
-	       runs, (double)(now_ms() - t0) / 1000, (double)(now_ms() - t0) / (double)(runs ? runs : 1),
+	       runs, (double)(hs_now_ms() - t0) / 1000, (double)(hs_now_ms() - t0) / (double)(runs ? runs : 1),
 	       n_seen);
 }
 
@@ -696,7 +538,7 @@ int main(int argc, char **argv)
 		batch = 1;
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	signal(SIGPIPE, SIG_IGN);
-	long long t0 = now_ms();
+	long long t0 = hs_now_ms();
 	printf("soak: %ld orphans in bursts of %ld, %ld signals, %ld runs\n", orphans, batch,
 	       signals, runs);
 	phase_orphans(orphans, batch, slack);
@@ -705,9 +547,9 @@ int main(int argc, char **argv)
 
 	/* Nothing may be left: wait a little for the kernel to finish tearing
 	 * down the last namespaces, then list what is there. */
-	long long deadline = now_ms() + 5000;
+	long long deadline = hs_now_ms() + 5000;
 	int left;
-	while ((left = strays(false)) && now_ms() < deadline) {
+	while ((left = strays(false)) && hs_now_ms() < deadline) {
 		while (waitpid(-1, NULL, WNOHANG) > 0)
 			;
 		poll(NULL, 0, 10); /* polling /proc with a deadline */
@@ -720,6 +562,6 @@ int main(int argc, char **argv)
 		       "namespaces seen\n", n_seen);
 	}
 	printf("soak: %s in %.1f s\n", failures ? "FAILED" : "PASS",
-	       (double)(now_ms() - t0) / 1000);
+	       (double)(hs_now_ms() - t0) / 1000);
 	return failures ? 1 : 0;
 }

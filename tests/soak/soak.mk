@@ -33,9 +33,10 @@ SOAK_RSS_SLACK_KB ?= 64
 
 .PHONY: soak
 
-$(BUILD)/soak: tests/soak/soak.c
+# The driver links the harness core the integration tests use.
+$(BUILD)/soak: tests/soak/soak.c tests/harness/core.c tests/harness/core.h
 	@mkdir -p $(dir $@)
-	$(CC) $(WARNINGS) $(CFLAGS) -o $@ $<
+	$(CC) -I. $(WARNINGS) $(CFLAGS) -o $@ tests/soak/soak.c tests/harness/core.c
 
 soak: $(NSINIT_BIN) $(BUILD)/probe $(BUILD)/soak
 	SOAK_ORPHANS=$(SOAK_ORPHANS) SOAK_BATCH=$(SOAK_BATCH) SOAK_SIGNALS=$(SOAK_SIGNALS) \

@@ -104,6 +104,13 @@ def prompt(what):
     term.expect(r"PROMPT\$ ", what)
 
 
+# The job's "continued" line, not the echo of the command that prints it
+# ("print('continued',..."). A background job and bash's prompt write to
+# the terminal independently, so the prompt can land between the word and
+# its line end: "continuedPROMPT$ \r\n".
+CONTINUED = r"continued(?=\r|PROMPT\$ )"
+
+
 def scenario_bash_job_control(nsinit):
     """nsinit -- bash: job control inside works as in bash alone."""
     term.send(f"exec {nsinit} -- {' '.join(BASH)}\n")
@@ -117,13 +124,13 @@ def scenario_bash_job_control(nsinit):
     prompt("the prompt after Ctrl-Z")
     term.send("bg\n")
     term.expect(r"python3.*&", "bg")
-    term.expect(r"continued\r", "the job continuing in the background")
+    term.expect(CONTINUED, "the job continuing in the background")
     # Stop it again, so that fg's SIGCONT (sent after bash gave the job the
     # terminal) tells when it runs in the foreground.
     term.send("set -b; kill -STOP %1\n")  # -b: report the stop at once
     term.expect(r"Stopped.*python3", "kill -STOP of the background job")
     term.send("fg\n")
-    term.expect(r"continued\r", "fg: the job continuing in the foreground")
+    term.expect(CONTINUED, "fg: the job continuing in the foreground")
     term.send("\x03")  # Ctrl-C
     prompt("the prompt after Ctrl-C")
     term.send("echo status=$?\n")
