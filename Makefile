@@ -19,9 +19,13 @@ SANITIZE ?=
 
 CC       ?= cc
 CFLAGS   ?= -O2 -g
+# WERROR= turns warnings back into warnings (for packagers' newer compilers).
+WERROR   ?= -Werror
 WARNINGS := -std=gnu11 -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
-            -Wformat=2 -Wvla -Wpointer-arith -Wcast-qual -Wundef -Werror
-CPPFLAGS += -Ilib -Iinit -Ispawn -D_GNU_SOURCE -DNSINIT_VERSION='"$(VERSION)"'
+            -Wformat=2 -Wvla -Wpointer-arith -Wcast-qual -Wundef $(WERROR)
+# Includes name their folder ("lib/sys.h"): the top of the tree is the one
+# include path, so a wrong-way include (spawn/ naming init/) stands out.
+CPPFLAGS += -I. -D_GNU_SOURCE -DNSINIT_VERSION='"$(VERSION)"'
 ifneq ($(SANITIZE),)
 SANFLAGS := -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover=all
 endif
@@ -51,9 +55,12 @@ all: $(BUILD)/nsinit
 $(BUILD)/nsinit: $(OBJS)
 	$(CC) $(ALL_LDFLAGS) -o $@ $(OBJS) $(LDLIBS_NSINIT) $(LDLIBS)
 
-$(BUILD)/%.o: %.c $(wildcard lib/*.h init/*.h spawn/*.h)
+# -MMD -MP: each object's header dependencies, generated as it compiles.
+$(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
+
+-include $(OBJS:.o=.d)
 
 $(BUILD)/unit-tests: $(UNIT_TESTS) $(UNIT_SUBJECT) $(wildcard lib/*.h init/*.h)
 	@mkdir -p $(dir $@)
@@ -76,19 +83,8 @@ $(BUILD)/noclone3: tests/helpers/noclone3.c
 # What a fresh Debian machine lacks for building and testing; installed only
 # when missing, so that a machine without network access still works once set up.
 deps:
-	@missing=; \
-	pkg-config --exists criterion 2>/dev/null || missing="$$missing libcriterion-dev"; \
-	pkg-config --exists libcap 2>/dev/null || missing="$$missing libcap-dev"; \
-	command -v pkg-config >/dev/null || missing="$$missing pkg-config"; \
-	command -v ps >/dev/null || missing="$$missing procps"; \
-	command -v unshare >/dev/null || missing="$$missing util-linux"; \
-	command -v python3 >/dev/null || missing="$$missing python3"; \
-	command -v bash >/dev/null || missing="$$missing bash"; \
-	test -x /bin/busybox || missing="$$missing busybox-static"; \
-	if [ -n "$$missing" ]; then \
-		echo "installing:$$missing"; \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
-	fi
+	@sh packaging/install.sh libcriterion-dev libcap-dev pkg-config procps util-linux \
+		python3 bash busybox-static
 
 unit: deps $(BUILD)/unit-tests
 	$(BUILD)/unit-tests
@@ -119,8 +115,10 @@ install: $(BUILD)/nsinit
 	install -d $(DESTDIR)$(MANDIR)/man1
 	install -m 0644 packaging/nsinit.1 $(DESTDIR)$(MANDIR)/man1/nsinit.1
 
+# What $(BUILD) holds, but the verified libcap download (static.mk's
+# LIBCAP_SRC_CACHE), which costs a network round trip to get again.
 clean:
-	rm -rf build
+	find $(BUILD) -mindepth 1 -maxdepth 1 ! -name libcap-src -exec rm -rf {} + 2>/dev/null || true
 include packaging/static.mk
 include packaging/packages.mk
 include tests/podman/podman.mk

@@ -1,11 +1,11 @@
 /* A daemon is a session leader: setsid() is how a process detaches from its
  * parent's terminal and job. In our own PID namespace, /proc lists exactly
  * what is left, so one pass over it finds them. */
-#include "daemons.h"
+#include "init/daemons.h"
 
-#include "fmt.h"
-#include "msg.h"
-#include "readfile.h"
+#include "lib/fmt.h"
+#include "lib/msg.h"
+#include "lib/readfile.h"
 
 #include <dirent.h>
 #include <fcntl.h>

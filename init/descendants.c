@@ -19,11 +19,11 @@
  * a parent first could reparent its children to us mid-walk and skip them.
  * It keeps its queue on the heap, so no depth of process chain can exhaust
  * PID 1's stack. */
-#include "descendants.h"
+#include "init/descendants.h"
 
-#include "fmt.h"
-#include "msg.h"
-#include "sys.h"
+#include "lib/fmt.h"
+#include "lib/msg.h"
+#include "lib/sys.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -3,7 +3,7 @@
  * on to the command unchanged, except LISTEN_PID when it names nsinit.
  * The command line wins where it set something (opts->given). Pure: it reads
  * the environment and nothing else, so tests and the fuzzer call it freely. */
-#include "environment.h"
+#include "init/environment.h"
 
 #include <stdlib.h>
 #include <string.h>

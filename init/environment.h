@@ -2,7 +2,7 @@
 #ifndef NSINIT_ENVIRONMENT_H
 #define NSINIT_ENVIRONMENT_H
 
-#include "options.h"
+#include "init/options.h"
 
 #include <sys/types.h>
 

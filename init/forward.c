@@ -1,13 +1,13 @@
 /* Forwarding: what PID 1 does with a signal it receives. What the signal
  * means is decided once, by sigpolicy_decide(), which the relay calls too;
  * this file only carries the decision out. */
-#include "pid1.h"
+#include "init/pid1.h"
 
-#include "clock.h"
-#include "events.h"
-#include "msg.h"
-#include "signame.h"
-#include "terminal.h"
+#include "lib/clock.h"
+#include "lib/events.h"
+#include "lib/msg.h"
+#include "lib/signame.h"
+#include "spawn/terminal.h"
 
 #include <errno.h>
 #include <signal.h>

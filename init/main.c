@@ -1,13 +1,13 @@
 /* nsinit: wires the parts together. Parse the command line, take over the
  * signals, then be the relay and PID 1 of new namespaces, or PID 1 here. */
-#include "environment.h"
-#include "events.h"
-#include "exitcode.h"
-#include "msg.h"
-#include "options.h"
-#include "roles.h"
-#include "signals.h"
-#include "sys.h"
+#include "init/environment.h"
+#include "lib/events.h"
+#include "lib/exitcode.h"
+#include "lib/msg.h"
+#include "init/options.h"
+#include "init/roles.h"
+#include "lib/signals.h"
+#include "lib/sys.h"
 
 #include <signal.h>
 #include <string.h>

@@ -2,12 +2,12 @@
  * getopt's "+" mode, env(1) and tini), so `nsinit sh -c x` needs no "--".
  * Hand-written rather than getopt_long: getopt keeps global state and prints
  * its own messages, and nsinit must say one line of its own and be fuzzable. */
-#include "options.h"
+#include "init/options.h"
 
-#include "capname.h"
-#include "duration.h"
-#include "fmt.h"
-#include "signame.h"
+#include "lib/capname.h"
+#include "lib/duration.h"
+#include "lib/fmt.h"
+#include "lib/signame.h"
 
 #include <limits.h>
 #include <sched.h>

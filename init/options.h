@@ -2,7 +2,7 @@
 #ifndef NSINIT_OPTIONS_H
 #define NSINIT_OPTIONS_H
 
-#include "sigpolicy.h"
+#include "lib/sigpolicy.h"
 
 #include <signal.h>
 #include <stdbool.h>

@@ -1,21 +1,21 @@
 /* PID 1: start the command, then one loop over one signalfd (and the relay's
  * socket) until the command has exited and nothing is left. No timeout while
  * idle: PID 1 sleeps in poll(2) until a signal or the relay's death. */
-#include "pid1.h"
+#include "init/pid1.h"
 
-#include "caps.h"
-#include "clock.h"
-#include "command.h"
-#include "daemons.h"
-#include "descendants.h"
-#include "events.h"
-#include "exitcode.h"
-#include "jobstats.h"
-#include "link.h"
-#include "msg.h"
-#include "signals.h"
-#include "sys.h"
-#include "terminal.h"
+#include "spawn/caps.h"
+#include "lib/clock.h"
+#include "spawn/command.h"
+#include "init/daemons.h"
+#include "init/descendants.h"
+#include "lib/events.h"
+#include "lib/exitcode.h"
+#include "lib/jobstats.h"
+#include "spawn/link.h"
+#include "lib/msg.h"
+#include "lib/signals.h"
+#include "lib/sys.h"
+#include "spawn/terminal.h"
 
 #include <errno.h>
 #include <stdlib.h>

@@ -2,7 +2,7 @@
 #ifndef NSINIT_PID1_H
 #define NSINIT_PID1_H
 
-#include "options.h"
+#include "init/options.h"
 
 #include <signal.h>
 #include <stdbool.h>

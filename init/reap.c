@@ -1,14 +1,14 @@
 /* Reaping: after every wakeup, collect every child that has exited, so that
  * one SIGCHLD standing for many exits (the kernel merges them) loses none,
  * and the command's own exit is seen whenever it happens among them. */
-#include "pid1.h"
+#include "init/pid1.h"
 
-#include "fmt.h"
-#include "events.h"
-#include "msg.h"
-#include "readfile.h"
-#include "signame.h"
-#include "sys.h"
+#include "lib/fmt.h"
+#include "lib/events.h"
+#include "lib/msg.h"
+#include "lib/readfile.h"
+#include "lib/signame.h"
+#include "lib/sys.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -1,15 +1,15 @@
 /* nsinit's two roles: the relay and PID 1 of namespaces it makes, or PID 1
  * right here (already PID 1, -s, or where no namespace can be made). */
-#include "roles.h"
+#include "init/roles.h"
 
-#include "exitcode.h"
-#include "link.h"
-#include "inside.h"
-#include "msg.h"
-#include "namespace.h"
-#include "pid1.h"
-#include "pidfile.h"
-#include "relay.h"
+#include "lib/exitcode.h"
+#include "spawn/link.h"
+#include "spawn/inside.h"
+#include "lib/msg.h"
+#include "spawn/namespace.h"
+#include "init/pid1.h"
+#include "spawn/pidfile.h"
+#include "spawn/relay.h"
 
 #include <errno.h>
 #include <sched.h>

@@ -2,7 +2,7 @@
 #ifndef NSINIT_ROLES_H
 #define NSINIT_ROLES_H
 
-#include "options.h"
+#include "init/options.h"
 
 #include <signal.h>
 

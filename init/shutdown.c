@@ -1,12 +1,12 @@
 /* Shutdown: the kill-child signal to everything left, a grace period for a
  * signal other than SIGKILL, then SIGKILL. */
-#include "pid1.h"
+#include "init/pid1.h"
 
-#include "clock.h"
-#include "descendants.h"
-#include "events.h"
-#include "msg.h"
-#include "signame.h"
+#include "lib/clock.h"
+#include "init/descendants.h"
+#include "lib/events.h"
+#include "lib/msg.h"
+#include "lib/signame.h"
 
 #include <dirent.h>
 #include <errno.h>

@@ -1,9 +1,9 @@
 /* The capability names of capabilities(7), numbered as the kernel numbers
  * them (include/uapi/linux/capability.h). A kernel with more than these has
  * them under "all" too. */
-#include "capname.h"
+#include "lib/capname.h"
 
-#include "fmt.h"
+#include "lib/fmt.h"
 
 #include <string.h>
 #include <strings.h>

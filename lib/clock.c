@@ -1,5 +1,5 @@
 /* CLOCK_MONOTONIC: deadlines must not move when someone sets the date. */
-#include "clock.h"
+#include "lib/clock.h"
 
 #include <time.h>
 

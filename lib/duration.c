@@ -1,5 +1,5 @@
 /* Parsing of durations: a decimal number (with an optional fraction) and a unit. */
-#include "duration.h"
+#include "lib/duration.h"
 
 #include <ctype.h>
 #include <stddef.h>

@@ -1,11 +1,11 @@
 /* The events channel. Best effort, like the log: a reader that went away
  * costs nothing but the events (SIGPIPE is blocked; write errors ignored). */
-#include "events.h"
+#include "lib/events.h"
 
-#include "fmt.h"
-#include "stranger.h"
-#include "msg.h"
-#include "sys.h"
+#include "lib/fmt.h"
+#include "lib/stranger.h"
+#include "lib/msg.h"
+#include "lib/sys.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -1,5 +1,5 @@
 /* Mapping from what happened to the command to nsinit's exit code. */
-#include "exitcode.h"
+#include "lib/exitcode.h"
 
 #include <errno.h>
 #include <sys/wait.h>

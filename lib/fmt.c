@@ -1,5 +1,5 @@
 /* The printf subset of fmt.h. */
-#include "fmt.h"
+#include "lib/fmt.h"
 
 #include <stdbool.h>
 #include <stdint.h>

@@ -1,10 +1,10 @@
 /* The job's resource use, collected once and reported in one place. */
-#include "jobstats.h"
+#include "lib/jobstats.h"
 
-#include "clock.h"
-#include "events.h"
-#include "fmt.h"
-#include "msg.h"
+#include "lib/clock.h"
+#include "lib/events.h"
+#include "lib/fmt.h"
+#include "lib/msg.h"
 
 #include <sys/resource.h>
 

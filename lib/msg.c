@@ -1,8 +1,8 @@
 /* Messages on stderr. See msg.h for why each line is a single write. */
-#include "msg.h"
+#include "lib/msg.h"
 
-#include "exitcode.h"
-#include "sys.h"
+#include "lib/exitcode.h"
+#include "lib/sys.h"
 
 #include <errno.h>
 #include <stdarg.h>

@@ -8,7 +8,7 @@
 #ifndef NSINIT_MSG_H
 #define NSINIT_MSG_H
 
-#include "fmt.h"
+#include "lib/fmt.h"
 
 #include <stdnoreturn.h>
 

@@ -1,7 +1,7 @@
 /* The one way nsinit reads a small file. */
-#include "readfile.h"
+#include "lib/readfile.h"
 
-#include "sys.h"
+#include "lib/sys.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -1,9 +1,9 @@
 /* Signal masks and the signalfd. nsinit never installs a handler: everything
  * it cares about arrives through one signalfd and is handled synchronously. */
-#include "signals.h"
+#include "lib/signals.h"
 
-#include "msg.h"
-#include "sys.h"
+#include "lib/msg.h"
+#include "lib/sys.h"
 
 #include <errno.h>
 #include <stddef.h>

@@ -1,7 +1,7 @@
 /* Signal names as kill(1) and the shells spell them. */
-#include "signame.h"
+#include "lib/signame.h"
 
-#include "fmt.h"
+#include "lib/fmt.h"
 
 #include <ctype.h>
 #include <limits.h>

@@ -1,5 +1,5 @@
 /* The one decision of what a received signal means (see sigpolicy.h). */
-#include "sigpolicy.h"
+#include "lib/sigpolicy.h"
 
 bool sigpolicy_is_stop(int sig)
 {

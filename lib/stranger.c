@@ -1,6 +1,6 @@
 /* Walking a user's path one component at a time, so that each symbolic link
  * met on the way can be judged by where it lies and who made it. */
-#include "stranger.h"
+#include "lib/stranger.h"
 
 #include <errno.h>
 #include <stdbool.h>

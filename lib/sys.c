@@ -1,8 +1,8 @@
 /* The one place where EINTR is retried, and the raw system calls. */
-#include "sys.h"
+#include "lib/sys.h"
 
-#include "clock.h"
-#include "fmt.h"
+#include "lib/clock.h"
+#include "lib/fmt.h"
 
 #include <errno.h>
 #include <stdbool.h>

@@ -10,8 +10,7 @@ RPM_TOP := $(abspath $(BUILD)/rpm)
 
 # Only the static binary goes in: it has no dependencies to declare.
 deb: static
-	@command -v lintian >/dev/null || { apt-get update -qq && \
-		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq lintian >/dev/null; }
+	@sh packaging/install.sh lintian
 	rm -rf $(BUILD)/deb
 	install -D -m 0755 $(STATIC_NSINIT) $(DEB_ROOT)/usr/bin/nsinit
 	install -D -m 0644 packaging/nsinit.1 $(DEB_ROOT)/usr/share/man/man1/nsinit.1
@@ -28,13 +27,13 @@ deb: static
 	lintian --fail-on error $(DEB)
 	@echo "built $(DEB)"
 
-# The source tarball holds the tracked files as they are in the work tree.
+# The source tarball is what git holds at HEAD (git archive), never the work
+# tree's uncommitted edits or untracked files.
 rpm:
-	@command -v rpmbuild >/dev/null || { apt-get update -qq && \
-		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq rpm >/dev/null; }
+	@sh packaging/install.sh rpm
 	rm -rf $(RPM_TOP)
 	mkdir -p $(RPM_TOP)/SOURCES
-	tar czf $(RPM_TOP)/SOURCES/nsinit-$(VERSION).tar.gz \
-		--transform 's,^,nsinit-$(VERSION)/,' $$(git ls-files)
+	git archive --format=tar.gz --prefix=nsinit-$(VERSION)/ \
+		-o $(RPM_TOP)/SOURCES/nsinit-$(VERSION).tar.gz HEAD
 	rpmbuild --define "_topdir $(RPM_TOP)" --nodeps -ba packaging/rpm/nsinit.spec
 	@ls $(RPM_TOP)/RPMS/*/*.rpm

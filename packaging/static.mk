@@ -149,19 +149,8 @@ static: $(STATIC_BIN) static-check
 static-deps:
 	@case "$(STATIC_DEB_ARCH)" in "") \
 		echo "static: ARCH=$(ARCH) is not supported (x86_64 or aarch64)" >&2; exit 1;; esac
-	@missing=; \
-	for p in $(STATIC_TOOL_PKGS); do \
-		dpkg-query -W -f '$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || missing="$$missing $$p"; \
-	done; \
-	command -v file >/dev/null || missing="$$missing file"; \
-	command -v xz >/dev/null || missing="$$missing xz-utils"; \
-	command -v patch >/dev/null || missing="$$missing patch"; \
-	[ -r /usr/share/keyrings/debian-archive-keyring.gpg ] || missing="$$missing debian-archive-keyring"; \
-	[ -r /usr/include/linux/types.h ] || missing="$$missing linux-libc-dev"; \
-	if [ -n "$$missing" ]; then \
-		echo "installing:$$missing"; \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
-	fi
+	@sh packaging/install.sh $(STATIC_TOOL_PKGS) file xz-utils patch debian-archive-keyring \
+		linux-libc-dev
 
 # Cross only: the target's musl-dev (headers, libc.a, crt files), unpacked.
 $(STATIC_MUSL_ROOT)/.stamp: packaging/fetch-debs.sh | static-deps
@@ -263,8 +252,7 @@ static-smoke-deps: | static-deps
 	if [ -n "$$bb" ] && file -bL "$$bb" | grep -q 'statically linked'; then \
 		:; \
 	elif ! dpkg-query -W -f '$${Status}' busybox 2>/dev/null | grep -q 'ok installed'; then \
-		echo "installing: busybox-static"; \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq busybox-static >/dev/null; \
+		sh packaging/install.sh busybox-static; \
 		bb=$$(command -v busybox); \
 	elif [ ! -x $(STATIC_DIR)/busybox-static/bin/busybox ]; then \
 		echo "busybox (dynamic) is installed: unpacking busybox-static under $(STATIC_DIR)"; \
@@ -342,9 +330,7 @@ STATIC_BUSYBOX_DIR := $(STATIC_DIR)/busybox-$(STATIC_DEB_ARCH)
 
 static-qemu: static
 	@[ -n "$(STATIC_CROSS)" ] || { echo "static-qemu: only for a cross build (ARCH=aarch64)" >&2; exit 1; }
-	@command -v $(STATIC_QEMU) >/dev/null || { \
-		echo "installing: qemu-user-static"; \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq qemu-user-static >/dev/null; }
+	@sh packaging/install.sh qemu-user-static
 	@[ -x $(STATIC_BUSYBOX_DIR)/bin/busybox ] || \
 		sh packaging/fetch-debs.sh $(STATIC_DEB_ARCH) $(STATIC_BUSYBOX_DIR) busybox-static
 	sh packaging/qemu-check.sh $(STATIC_QEMU) $(STATIC_BIN) $(STATIC_BUSYBOX_DIR)/bin/busybox

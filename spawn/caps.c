@@ -1,8 +1,8 @@
 /* Capabilities through libcap: the one file that includes <sys/capability.h>. */
-#include "caps.h"
+#include "spawn/caps.h"
 
-#include "fmt.h"
-#include "msg.h"
+#include "lib/fmt.h"
+#include "lib/msg.h"
 
 #include <ctype.h>
 #include <errno.h>

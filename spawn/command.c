@@ -4,14 +4,14 @@
  * data when execve succeeds, so one read tells success from failure without
  * a race, and a failed step is nsinit's failure, never the command's exit.
  * The same socket first carries PID 1's go-ahead the other way. */
-#include "command.h"
+#include "spawn/command.h"
 
-#include "exitcode.h"
-#include "fmt.h"
-#include "link.h"
-#include "msg.h"
-#include "signals.h"
-#include "sys.h"
+#include "lib/exitcode.h"
+#include "lib/fmt.h"
+#include "spawn/link.h"
+#include "lib/msg.h"
+#include "lib/signals.h"
+#include "lib/sys.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -2,7 +2,7 @@
 #ifndef NSINIT_COMMAND_H
 #define NSINIT_COMMAND_H
 
-#include "caps.h"
+#include "spawn/caps.h"
 
 #include <signal.h>
 #include <stdbool.h>

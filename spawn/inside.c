@@ -3,9 +3,9 @@
  * the hostname and the loopback interface. All of it happens before the
  * command starts, so a failure is nsinit's own: one line, exit 125, or the
  * fallback to running without a namespace (main.c). */
-#include "inside.h"
+#include "spawn/inside.h"
 
-#include "fmt.h"
+#include "lib/fmt.h"
 
 #include <dirent.h>
 #include <errno.h>

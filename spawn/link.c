@@ -1,10 +1,10 @@
 /* The link between relay and PID 1: SCM_RIGHTS and SCM_CREDENTIALS over a
  * SOCK_SEQPACKET pair, one message a packet. */
-#include "link.h"
+#include "spawn/link.h"
 
-#include "exitcode.h"
-#include "msg.h"
-#include "sys.h"
+#include "lib/exitcode.h"
+#include "lib/msg.h"
+#include "lib/sys.h"
 
 #include <errno.h>
 #include <string.h>

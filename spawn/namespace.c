@@ -1,13 +1,13 @@
 /* clone3 with the namespace flags, its fallback, and, when the kernel says
  * no, one line naming the setting or the limit that refused and what to
  * change. */
-#include "namespace.h"
+#include "spawn/namespace.h"
 
-#include "caps.h"
-#include "fmt.h"
-#include "msg.h"
-#include "readfile.h"
-#include "sys.h"
+#include "spawn/caps.h"
+#include "lib/fmt.h"
+#include "lib/msg.h"
+#include "lib/readfile.h"
+#include "lib/sys.h"
 
 #include <errno.h>
 #include <fcntl.h>

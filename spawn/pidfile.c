@@ -15,12 +15,12 @@
  * openat(2) is called directly, not through lib/sys.c: it can fail with
  * EINTR only while it waits (on a fifo, a device), and these opens never
  * wait (O_EXCL on a new file; O_NONBLOCK), with every signal blocked. */
-#include "pidfile.h"
+#include "spawn/pidfile.h"
 
-#include "fmt.h"
-#include "msg.h"
-#include "stranger.h"
-#include "sys.h"
+#include "lib/fmt.h"
+#include "lib/msg.h"
+#include "lib/stranger.h"
+#include "lib/sys.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -5,22 +5,22 @@
  * one hop, as with tini, and the relay blocks in read(2) on its signalfd:
  * two system calls a signal. Until then, without pidfds, and for a process
  * group (-g), signals go to PID 1 over the link. */
-#include "relay.h"
+#include "spawn/relay.h"
 
-#include "clock.h"
-#include "events.h"
-#include "exitcode.h"
-#include "fmt.h"
-#include "jobstats.h"
-#include "link.h"
-#include "msg.h"
-#include "pidfile.h"
-#include "readfile.h"
-#include "signals.h"
-#include "signame.h"
-#include "sys.h"
-#include "terminal.h"
-#include "userns.h"
+#include "lib/clock.h"
+#include "lib/events.h"
+#include "lib/exitcode.h"
+#include "lib/fmt.h"
+#include "lib/jobstats.h"
+#include "spawn/link.h"
+#include "lib/msg.h"
+#include "spawn/pidfile.h"
+#include "lib/readfile.h"
+#include "lib/signals.h"
+#include "lib/signame.h"
+#include "lib/sys.h"
+#include "spawn/terminal.h"
+#include "spawn/userns.h"
 
 #include <errno.h>
 #include <fcntl.h>

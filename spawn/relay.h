@@ -2,7 +2,7 @@
 #ifndef NSINIT_RELAY_H
 #define NSINIT_RELAY_H
 
-#include "sigpolicy.h"
+#include "lib/sigpolicy.h"
 
 #include <stdbool.h>
 #include <sys/types.h>

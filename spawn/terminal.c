@@ -1,8 +1,8 @@
 /* Handing the terminal's foreground between nsinit's group and the command's.
  * SIGTTOU is blocked in nsinit, so tcsetpgrp works from the background. */
-#include "terminal.h"
+#include "spawn/terminal.h"
 
-#include "msg.h"
+#include "lib/msg.h"
 
 #include <errno.h>
 #include <signal.h>

@@ -9,12 +9,12 @@
  * chown to any other user; mapping every id to itself keeps ownership as it
  * is outside. The capabilities root gets still only count in the new user
  * namespace (no module loading, no host sysctls, no mounting of devices). */
-#include "userns.h"
+#include "spawn/userns.h"
 
-#include "msg.h"
-#include "readfile.h"
-#include "namespace.h"
-#include "sys.h"
+#include "lib/msg.h"
+#include "lib/readfile.h"
+#include "spawn/namespace.h"
+#include "lib/sys.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -62,12 +62,7 @@ bench-deps:
 	command -v unshare >/dev/null || missing="$$missing util-linux"; \
 	command -v file >/dev/null || missing="$$missing file"; \
 	command -v python3 >/dev/null || missing="$$missing python3"; \
-	if [ -n "$$missing" ]; then \
-		echo "installing:$$missing"; \
-		{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
-			apt-get install -y -qq $$missing >/dev/null; } || \
-		echo "bench: could not install all of:$$missing; going on without what is missing"; \
-	fi
+	[ -z "$$missing" ] || sh packaging/install.sh --quiet-fail $$missing
 
 # The helpers are built like the tests: the project's warnings, $(CC).
 $(BENCH_DIR)/bench-%: tests/bench/bench_%.c tests/bench/common.h

@@ -60,10 +60,7 @@ fuzz-deps:
 		$(FUZZ_CC) -fsanitize=fuzzer,address,undefined -x c -o $(FUZZ_DIR)/probe - \
 		>/dev/null 2>&1 || missing="clang libclang-rt-dev"; \
 	[ -e /usr/include/sys/capability.h ] || missing="$$missing libcap-dev"; \
-	if [ -n "$$missing" ]; then \
-		echo "installing:$$missing"; \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
-	fi
+	[ -z "$$missing" ] || sh packaging/install.sh $$missing
 
 $(FUZZ_OBJS): $(FUZZ_DIR)/obj/%.o: %.c $(FUZZ_HEADERS) | fuzz-deps
 	@mkdir -p $(dir $@)

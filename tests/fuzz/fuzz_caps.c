@@ -6,7 +6,7 @@
  * any size. */
 #include "fuzz.h"
 
-#include "capname.h"
+#include "lib/capname.h"
 
 #include <ctype.h>
 #include <stdbool.h>

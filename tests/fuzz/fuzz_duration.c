@@ -6,7 +6,7 @@
  * the ninth of the fraction). */
 #include "fuzz.h"
 
-#include "duration.h"
+#include "lib/duration.h"
 
 #include <ctype.h>
 #include <math.h>

@@ -10,8 +10,8 @@
  * command line set (opts->given), and each as its variable says. */
 #include "fuzz.h"
 
-#include "environment.h"
-#include "options.h"
+#include "init/environment.h"
+#include "init/options.h"
 
 #include <stdbool.h>
 #include <unistd.h>

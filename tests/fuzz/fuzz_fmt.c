@@ -10,7 +10,7 @@
  * a NULL string) come out as fmt.h documents. */
 #include "fuzz.h"
 
-#include "fmt.h"
+#include "lib/fmt.h"
 
 #include <stdarg.h>
 #include <sys/types.h>

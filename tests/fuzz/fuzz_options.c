@@ -5,8 +5,8 @@
  * of the error buffer. */
 #include "fuzz.h"
 
-#include "duration.h"
-#include "options.h"
+#include "lib/duration.h"
+#include "init/options.h"
 
 #include <limits.h>
 #include <sched.h>

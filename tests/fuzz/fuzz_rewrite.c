@@ -5,8 +5,8 @@
  * long form --rewrite=P must give the same answer as -r P. */
 #include "fuzz.h"
 
-#include "options.h"
-#include "signame.h"
+#include "init/options.h"
+#include "lib/signame.h"
 
 #include <signal.h>
 

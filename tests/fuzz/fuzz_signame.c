@@ -5,7 +5,7 @@
  * fits in SIGNAME_MAX, however small the buffer it is written into. */
 #include "fuzz.h"
 
-#include "signame.h"
+#include "lib/signame.h"
 
 #include <ctype.h>
 #include <signal.h>

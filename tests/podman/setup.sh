@@ -61,10 +61,8 @@ elif ! command -v busybox >/dev/null; then
 fi # else: checked to be static below, once `file` is there
 updated=
 if [ -n "$missing" ]; then
-	step "installing:$missing"
-	apt-get update -qq && updated=1
 	# shellcheck disable=SC2086 # one word per package
-	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $missing >/dev/null
+	sh packaging/install.sh $missing && updated=1
 fi
 if [ -n "$bb_deb" ]; then
 	bb=$dir/busybox-static/bin/busybox

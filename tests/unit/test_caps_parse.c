@@ -1,5 +1,5 @@
 /* capname_parse: the lists --cap-drop and --cap-keep take. */
-#include "capname.h"
+#include "lib/capname.h"
 
 #include <criterion/criterion.h>
 #include <ctype.h>

@@ -1,5 +1,5 @@
 /* Durations: units, fractions, and everything that is not a duration. */
-#include "duration.h"
+#include "lib/duration.h"
 
 #include <criterion/criterion.h>
 

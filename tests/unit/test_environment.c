@@ -1,7 +1,7 @@
 /* tini's and dumb-init's variables, and the command line winning over them.
  * Criterion runs every test in a process of its own, so setenv is safe. */
-#include "environment.h"
-#include "options.h"
+#include "init/environment.h"
+#include "init/options.h"
 
 #include <criterion/criterion.h>
 #include <stdio.h>

@@ -1,7 +1,7 @@
 /* The one place that decides how outside text is shown: in a message line
  * (fmt_sanitize) and in an event (fmt_json). A table of tricky byte strings,
  * each with what a reader must get. */
-#include "fmt.h"
+#include "lib/fmt.h"
 
 #include <criterion/criterion.h>
 #include <string.h>

@@ -1,5 +1,5 @@
 /* The exit-code policy: pass-through, 128+N, 126 and 127. */
-#include "exitcode.h"
+#include "lib/exitcode.h"
 
 #include <criterion/criterion.h>
 #include <errno.h>

@@ -1,6 +1,6 @@
 /* The printf subset that replaces snprintf: same output as libc's for every
  * conversion nsinit uses, and safe truncation. */
-#include "fmt.h"
+#include "lib/fmt.h"
 
 #include <criterion/criterion.h>
 #include <limits.h>

@@ -1,6 +1,6 @@
 /* Command-line parsing: what is accepted, what it means, and the one-line
  * errors for everything else. */
-#include "options.h"
+#include "init/options.h"
 
 #include <criterion/criterion.h>
 #include <sched.h>

@@ -1,5 +1,5 @@
 /* Signal names: every spelling users type, and the names nsinit prints. */
-#include "signame.h"
+#include "lib/signame.h"
 
 #include <criterion/criterion.h>
 #include <signal.h>

@@ -1,5 +1,5 @@
 /* The one signal policy, as a table: who decides, what came, what happens. */
-#include "sigpolicy.h"
+#include "lib/sigpolicy.h"
 
 #include <criterion/criterion.h>
 #include <signal.h>
