@@ -34,7 +34,7 @@ FUZZ_FLAGS   ?=
 FUZZ_TARGETS ?= options signame duration rewrite caps environment fmt
 FUZZ_DIR     := $(BUILD)/fuzz
 # The parsers, and what they link against.
-FUZZ_SUBJECT := lib/fmt.c lib/signame.c lib/duration.c init/options.c init/environment.c \
+FUZZ_SUBJECT := lib/clock.c lib/fmt.c lib/signame.c lib/duration.c init/options.c init/environment.c \
                 lib/capname.c lib/msg.c lib/sys.c lib/exitcode.c
 FUZZ_OBJS    := $(FUZZ_SUBJECT:%.c=$(FUZZ_DIR)/obj/%.o)
 FUZZ_BINS    := $(FUZZ_TARGETS:%=$(FUZZ_DIR)/fuzz_%)
