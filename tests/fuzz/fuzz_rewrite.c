@@ -99,13 +99,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	r = parse(s.strings, s.count, false, &o, err);
 	CHECK(r == (valid ? PARSE_RUN : PARSE_ERROR));
 	if (r == PARSE_RUN)
-		CHECK(memcmp(o.rewrite, table, sizeof(table)) == 0);
+		CHECK(memcmp(o.rules.rewrite, table, sizeof(table)) == 0);
 	else
 		check_error_line(err, ERR_LEN);
 
 	CHECK(parse(s.strings, s.count, true, &o_long, err_long) == r);
 	if (r == PARSE_RUN)
-		CHECK(memcmp(o_long.rewrite, table, sizeof(table)) == 0);
+		CHECK(memcmp(o_long.rules.rewrite, table, sizeof(table)) == 0);
 	else
 		CHECK(strcmp(err, err_long) == 0);
 
