@@ -76,6 +76,7 @@ static void check_environment(const struct options *before, const struct options
 	rest.target = before->target;
 	rest.verbosity = before->verbosity;
 	rest.new_session = before->new_session;
+	rest.setsid_ctty = before->setsid_ctty;
 	rest.rewrite_listen_pid = before->rewrite_listen_pid;
 	rest.tty_foreground = before->tty_foreground;
 	CHECK(memcmp(&rest, before, sizeof(rest)) == 0);
@@ -97,6 +98,9 @@ static void check_environment(const struct options *before, const struct options
 		CHECK(after->target == before->target);
 	if (!value[SETSID])
 		CHECK(after->new_session == before->new_session);
+	/* Only dumb-init's own setsid mode takes the terminal. */
+	if (after->setsid_ctty != before->setsid_ctty)
+		CHECK(value[SETSID] && !strcmp(value[SETSID], "1") && after->new_session);
 	if (after->new_session != before->new_session)
 		CHECK(after->target == (after->new_session ? TARGET_GROUP : TARGET_COMMAND));
 
