@@ -25,7 +25,7 @@ static void set_parent_death_signal(int sig)
 {
 	pid_t parent = getppid();
 
-	if (prctl(PR_SET_PDEATHSIG, sig) < 0)
+	if (prctl(PR_SET_PDEATHSIG, (unsigned long)sig, 0, 0, 0) < 0)
 		die_errno("cannot set the parent death signal");
 	if (getppid() != parent)
 		(void)kill(getpid(), sig);

@@ -261,7 +261,7 @@ int pid1_run(const struct options *opts, const sigset_t *original_mask, int rela
 	 * take CAP_SYS_ADMIN: before the capabilities go. */
 	if (!p.owns_namespace) {
 		descendants_init();
-		if (prctl(PR_SET_CHILD_SUBREAPER, 1) < 0)
+		if (prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0)
 			warn_errno("cannot become a child subreaper; orphans will escape");
 	}
 	if (opts->new_session && opts->setsid_ctty && relay_sock < 0)
