@@ -452,6 +452,8 @@ Test(files, readme_error_examples_are_what_nsinit_prints)
 			continue; /* no user namespaces here */
 		if (r->prefix && hs_wrapped())
 			continue; /* a wrapper's processes and output would count */
+		if (hs_wrapped() && strstr(r->line, "interpreter"))
+			continue; /* a failed #! exec kills valgrind itself (test_exit.c) */
 		cr_expect(strstr(readme, r->line), "README.md lacks:\n%s", r->line);
 		hs_run(&p, &o, r->args, hs_ms(10000));
 		snprintf(want, sizeof(want), "%s\n", r->line);
