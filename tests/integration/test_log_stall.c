@@ -91,6 +91,8 @@ Test(log_stall, unread_socket)
 	char dir[] = "/tmp/nsinit-stall-XXXXXX", env[160];
 	int listener;
 
+	if (hs_wrapped())
+		cr_skip_test("valgrind writes its own warnings to the unread socket, and blocks");
 	cr_assert(mkdtemp(dir), "mkdtemp: %s", strerror(errno));
 	snprintf(addr.sun_path, sizeof(addr.sun_path), "%s/sock", dir);
 	snprintf(env, sizeof(env), "SOCK=%s", addr.sun_path);

@@ -121,8 +121,9 @@ Test(roots, root_option_runs_the_command_there)
 	/* ls /: the root's own entries; ps: the fresh /proc, nsinit PID 1. */
 	cr_expect(!strncmp(S(p.out), "bin\nproc\ntmp\n", 13), "stdout:\n%s\nstderr:\n%s",
 		  S(p.out), S(p.err));
-	cr_expect(hs_count_regex(S(p.out), "^ +1 +nsinit$") == 1, "nsinit is not PID 1:\n%s",
-		  S(p.out));
+	if (!hs_wrapped()) /* under valgrind PID 1's comm is valgrind's */
+		cr_expect(hs_count_regex(S(p.out), "^ +1 +nsinit$") == 1,
+			  "nsinit is not PID 1:\n%s", S(p.out));
 	cr_expect(strstr(S(p.out), "leaked 0\n"), "a mount leaked to the caller:\n%s", S(p.out));
 	hs_cleanup(&p);
 	remove_root();
