@@ -63,6 +63,8 @@ Test(log_stall, stopped_terminal)
 	char env[64];
 	int slave;
 
+	if (hs_wrapped())
+		cr_skip_test("valgrind writes its own warnings to the stopped terminal, and blocks");
 	cr_assert(master >= 0, "posix_openpt: %s", strerror(errno));
 	cr_assert(grantpt(master) == 0 && unlockpt(master) == 0, "pty: %s", strerror(errno));
 	snprintf(env, sizeof(env), "PTS=%s", ptsname(master));
