@@ -15,12 +15,12 @@
 #include <unistd.h>
 
 /* Is pid a session leader? Its name goes into name. */
-static bool leads_a_session(long pid, char *name, size_t len)
+static bool leads_a_session(int proc, long pid, char *name, size_t len)
 {
 	char path[40], buf[512], *open, *close_paren, *end;
 
-	fmt(path, sizeof(path), "/proc/%ld/stat", pid);
-	if (read_small(path, buf, sizeof(buf)) <= 0)
+	fmt(path, sizeof(path), "%ld/stat", pid);
+	if (read_small_at(proc, path, buf, sizeof(buf)) <= 0)
 		return false;
 	/* "PID (NAME) STATE PPID PGRP SESSION ...": NAME may hold ") ". */
 	open = strchr(buf, '(');
@@ -34,20 +34,24 @@ static bool leads_a_session(long pid, char *name, size_t len)
 	return end && strtol(end + 1, NULL, 10) == pid;
 }
 
-void daemons_warn(void)
+void daemons_warn(int proc)
 {
-	DIR *d = opendir("/proc");
+	int fd = openat(proc, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	DIR *d = fd < 0 ? NULL : fdopendir(fd);
 	struct dirent *ent;
 	char first[64] = "", name[64];
 	long first_pid = 0;
 	unsigned n = 0;
 
-	if (!d)
+	if (!d) {
+		if (fd >= 0)
+			close(fd);
 		return;
+	}
 	while ((ent = readdir(d)) != NULL) {
 		long pid = strtol(ent->d_name, NULL, 10);
 
-		if (pid <= 1 || !leads_a_session(pid, name, sizeof(name)))
+		if (pid <= 1 || !leads_a_session(proc, pid, name, sizeof(name)))
 			continue;
 		if (!n++) {
 			fmt(first, sizeof(first), "%s", name);

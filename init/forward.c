@@ -21,7 +21,10 @@ static void to_command(struct pid1 *p, int sig, const char *name)
 {
 	int r = -1;
 
-	if (p->opts->target == TARGET_GROUP)
+	/* SIGCONT goes to the whole group in every mode: a terminal's Ctrl-Z
+	 * stopped all of it (a script and its sleep), and fg must wake all
+	 * of it, or the script waits for ever on a child still stopped. */
+	if (p->opts->target == TARGET_GROUP || sig == SIGCONT)
 		r = kill(-p->command, sig);
 	/* ESRCH in group mode: the command left the group it led (setpgid or
 	 * setsid of its own); it still gets the signal. */

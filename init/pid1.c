@@ -18,6 +18,7 @@
 #include "spawn/terminal.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
@@ -122,8 +123,8 @@ static bool advance(struct pid1 *p, bool none_left)
 			shutdown_begin(p, REASON_WAIT_ALL_TIMEOUT);
 		return false;
 	}
-	if (p->command_done && !p->timed_out && !p->stop_us && p->owns_namespace && !none_left)
-		daemons_warn();
+	if (p->command_done && !p->timed_out && !p->stop_us && p->proc_fd >= 0 && !none_left)
+		daemons_warn(p->proc_fd);
 	if (p->command_done)
 		shutdown_begin(p, p->timed_out ? REASON_TIMEOUT : REASON_COMMAND_EXITED);
 	else if (overdue)
@@ -200,6 +201,23 @@ static void run_loop(struct pid1 *p, int sigfd)
 	}
 }
 
+/* PID 1's /proc, if it shows this PID namespace (its "self" is 1): PID 1
+ * in place may have been handed the /proc of another namespace (unshare
+ * --pid --fork without --mount-proc), whose pid N is another process.
+ * Returns an O_PATH fd, or -1. */
+static int own_proc(void)
+{
+	char self[16];
+	int fd = sys_open("/proc", O_PATH | O_DIRECTORY);
+	ssize_t n = fd < 0 ? -1 : readlinkat(fd, "self", self, sizeof(self) - 1);
+
+	if (n == 1 && self[0] == '1')
+		return fd;
+	if (fd >= 0)
+		close(fd);
+	return -1;
+}
+
 /* What the command's child is asked to do, from the options. */
 static struct command_request command_request(const struct options *opts,
 					      const sigset_t *original_mask, int relay_sock)
@@ -252,6 +270,7 @@ int pid1_run(const struct options *opts, const sigset_t *original_mask, int rela
 		.self = getpid(),
 		.owns_namespace = getpid() == 1,
 		.relay_sock = relay_sock,
+		.proc_fd = -1,
 	};
 	int sigfd = signals_open_fd(), code;
 
@@ -295,10 +314,14 @@ int pid1_run(const struct options *opts, const sigset_t *original_mask, int rela
 		p.timeout_at_us = p.start_us + opts->timeout_us;
 	if (chdir("/") < 0)
 		warn_errno("cannot change directory to /");
-	/* Ours: the signalfd, the relay's socket, the events channel and the
-	 * pid file's directory. */
+	/* Our namespace's /proc (PID 1 of it: it shows exactly our processes)
+	 * for the names of what we reap. */
+	if (p.owns_namespace)
+		p.proc_fd = own_proc();
+	/* Ours: the signalfd, the relay's socket, the events channel, the pid
+	 * file's directory and a procfs. */
 	sys_close_all_but((int[]){ sigfd, relay_sock, events_fd(), pidfile_dirfd,
-				   p.owns_namespace ? -1 : descendants_fd() },
+				   p.owns_namespace ? p.proc_fd : descendants_fd() },
 			  5);
 
 	run_loop(&p, sigfd);

@@ -38,6 +38,7 @@ struct pid1 {
 	unsigned reaped;     /* every child reaped but the command */
 	pid_t self;          /* our pid, asked once: musl does not cache it */
 	int relay_sock;      /* the socket to the relay, or -1 */
+	int proc_fd;         /* our namespace's /proc, for names, or -1 */
 	struct shutdown sd;
 };
 

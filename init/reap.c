@@ -3,6 +3,7 @@
  * and the command's own exit is seen whenever it happens among them. */
 #include "init/pid1.h"
 
+#include "init/descendants.h"
 #include "lib/fmt.h"
 #include "lib/events.h"
 #include "lib/msg.h"
@@ -16,13 +17,18 @@
 #include <signal.h>
 #include <unistd.h>
 
-/* The name of a zombie, from /proc/PID/comm, or "?" if /proc cannot say. */
-static const char *zombie_name(pid_t pid, char *buf, size_t len)
+/* The name of a zombie, from PID/comm of `proc` (a procfs that shows our
+ * PID namespace: our own /proc, or the one the -s walk trusts; never a
+ * /proc of another namespace, whose pid N is another process), or "?". */
+static const char *zombie_name(int proc, pid_t pid, char *buf, size_t len)
 {
 	char path[32];
+	ssize_t n;
 
-	fmt(path, sizeof(path), "/proc/%d/comm", (int)pid);
-	ssize_t n = read_small(path, buf, len);
+	if (proc < 0)
+		return "?";
+	fmt(path, sizeof(path), "%d/comm", (int)pid);
+	n = read_small_at(proc, path, buf, len);
 
 	if (n <= 0)
 		return "?";
@@ -67,7 +73,7 @@ static const char *describe(int status, char *buf, size_t len)
 /* Wait for one exited child without blocking. With -v, peek first (WNOWAIT)
  * so that the zombie's name can still be read before it is gone. Returns
  * its pid, 0 if none has exited, -1 with errno ECHILD if there are none. */
-static pid_t reap_one(bool want_name, int *status, char *name, size_t name_len)
+static pid_t reap_one(int proc, bool want_name, int *status, char *name, size_t name_len)
 {
 	siginfo_t info;
 
@@ -81,18 +87,19 @@ static pid_t reap_one(bool want_name, int *status, char *name, size_t name_len)
 	if (info.si_pid == 0)
 		return 0;
 	if (info.si_code != CLD_STOPPED && info.si_code != CLD_CONTINUED)
-		zombie_name(info.si_pid, name, name_len);
+		zombie_name(proc, info.si_pid, name, name_len);
 	return sys_waitpid(info.si_pid, status, WNOHANG | WUNTRACED | WCONTINUED);
 }
 
 bool reap_all(struct pid1 *p)
 {
 	bool want_names = msg_verbosity() >= 1 || p->opts->warn_reaped || events_fd() >= 0;
+	int proc = p->owns_namespace ? p->proc_fd : descendants_fd();
 
 	for (;;) {
 		char name[64] = "?", what[64];
 		int status;
-		pid_t pid = reap_one(want_names, &status, name, sizeof(name));
+		pid_t pid = reap_one(proc, want_names, &status, name, sizeof(name));
 
 		if (pid == 0)
 			return false;

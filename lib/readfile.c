@@ -9,6 +9,11 @@
 
 ssize_t read_small(const char *path, char *buf, size_t len)
 {
+	return read_small_at(AT_FDCWD, path, buf, len);
+}
+
+ssize_t read_small_at(int dirfd, const char *path, char *buf, size_t len)
+{
 	size_t have = 0;
 	ssize_t n = 1;
 	int fd, err;
@@ -16,7 +21,7 @@ ssize_t read_small(const char *path, char *buf, size_t len)
 	if (len == 0)
 		return -1;
 	buf[0] = '\0';
-	fd = sys_open(path, O_RDONLY | O_NOCTTY | O_NONBLOCK);
+	fd = sys_openat(dirfd, path, O_RDONLY | O_NOCTTY | O_NONBLOCK);
 	if (fd < 0)
 		return -1;
 	while (have < len - 1 && (n = sys_read(fd, buf + have, len - 1 - have)) > 0)

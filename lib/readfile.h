@@ -9,5 +9,7 @@
  * file may come in several reads, so it reads until EOF or a full buffer.
  * Returns the length read, or -1 with errno set (buf is then ""). */
 ssize_t read_small(const char *path, char *buf, size_t len);
+/* The same, path relative to the directory dirfd (a procfs, say). */
+ssize_t read_small_at(int dirfd, const char *path, char *buf, size_t len);
 
 #endif

@@ -119,6 +119,15 @@ static void forward(struct relay *r, const struct signalfd_siginfo *si)
 		terminal_give_to(r->command_host, r->rq->tty_foreground);
 	/* The pidfd reaches the command alone: a process group (-g) is PID 1's
 	 * to signal. PID 1 still hears of a stop (for --stop-timeout). */
+	/* SIGCONT wakes the command's whole group, as PID 1 does (forward.c):
+	 * the terminal stopped all of it. The command leads that group, so its
+	 * pid as we see it is the group's. */
+	if (d.sig == SIGCONT && r->command_host > 0 && r->command_fd >= 0 &&
+	    kill(-r->command_host, SIGCONT) == 0) {
+		note("forwarded %s to group %d", name, (int)r->command_pid);
+		event_forwarded(name, r->command_pid, "relay");
+		return;
+	}
 	if (!r->rq->to_group && !(d.stop && r->rq->hold_stops) && send_direct(r, d.sig, name)) {
 		if (d.stop && r->link_open)
 			(void)link_send(r->sock, LINK_SIGNAL, d.sig, LINK_DELIVERED | LINK_STOPPING,

@@ -179,3 +179,19 @@ Test(hostile, an_empty_command_is_not_found)
 	cr_expect_str_eq(S(p.err), "nsinit: cannot run '': No such file or directory\n");
 	hs_cleanup(&p);
 }
+
+/* -s under a /proc of another PID namespace: the names in the log are our
+ * orphans', never those of the host's processes with the same pids. */
+Test(hostile, names_never_come_from_a_foreign_proc)
+{
+	struct hs_proc p;
+
+	if (hs_wrapped())
+		cr_skip_test("the wrapper's own pids would count");
+	hs_run(&p, &(struct hs_opts){.prefix = HS_ARGV("unshare", "--pid", "--fork")},
+	       HS_ARGV("-v", "-s", "--", "sh", "-c", "(sleep 300 &); exit 0"), hs_ms(10000));
+	cr_expect_eq(hs_code(&p), 0, "%s\n%s", hs_status_str(&p), S(p.err));
+	cr_expect(hs_count_regex(S(p.err), "^nsinit: reaped orphan [0-9]+ \\((sleep|sh|\\?)\\): ") == 1,
+		  "stderr:\n%s", S(p.err));
+	hs_cleanup(&p);
+}

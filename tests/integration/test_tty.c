@@ -58,3 +58,8 @@ Test(tty, new_session_hangup_reaches_the_command)
 {
 	scenario("new-session-hangup");
 }
+
+Test(tty, stopped_script_and_fg_wakes_its_children)
+{
+	scenario("stopped-script");
+}

@@ -223,7 +223,23 @@ def scenario_new_session_hangup(nsinit):
     term.fd = os.open("/dev/null", os.O_RDONLY)
 
 
+def scenario_stopped_script(nsinit):
+    """Ctrl-Z on a script with a child (its sleep), then fg: the whole
+    group goes on, not only the script, which would wait for ever on its
+    still stopped sleep."""
+    term.send(f"{nsinit} -- sh -c 'while :; do echo TICK; sleep 0.2; done'\n")
+    term.expect(r"TICK\r", "the script running")
+    term.send("\x1a")
+    term.expect(r"Stopped", "Ctrl-Z: the shell reporting a stopped job")
+    prompt("the prompt after Ctrl-Z")
+    term.send("fg\n")
+    term.expect(r"TICK\r[\s\S]*TICK\r", "the script ticking again after fg")
+    term.send("\x03")
+    prompt("the prompt after Ctrl-C")
+
+
 SCENARIOS = {
+    "stopped-script": scenario_stopped_script,
     "bash-job-control": scenario_bash_job_control,
     "bash-job-control-init": scenario_bash_job_control_init,
     "new-session-keys": scenario_new_session_keys,
