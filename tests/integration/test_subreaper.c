@@ -158,7 +158,13 @@ Test(subreaper, deep_chain_with_a_small_stack)
 	cr_expect_eq(hs_code(&p), 0, "PID 1 %s\n%s", hs_status_str(&p), S(p.err));
 	cr_expect(hs_read_eof(&p, HS_BOTH, hs_ms(5000)), "part of the chain survived:\n%s",
 		  S(p.err));
-	cr_expect_geq(hs_count_matching(S(p.out), "\"event\":\"reaped\""), 100, "%s", S(p.out));
+	/* How many are left for PID 1 to reap depends on how fast the shells
+	 * reap their own killed children meanwhile: under valgrind, PID 1 is
+	 * slow enough for most of them to. What matters is above: no crash and
+	 * no survivor. */
+	if (!hs_wrapped())
+		cr_expect_geq(hs_count_matching(S(p.out), "\"event\":\"reaped\""), 100, "%s",
+			      S(p.out));
 	hs_cleanup(&p);
 	remove_fifo(fifo);
 }
