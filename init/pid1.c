@@ -220,7 +220,8 @@ static int own_proc(void)
 
 /* What the command's child is asked to do, from the options. */
 static struct command_request command_request(const struct options *opts,
-					      const sigset_t *original_mask, int relay_sock)
+					      const sigset_t *original_mask, int relay_sock,
+					      const struct caps_plan *caps)
 {
 	struct command_request rq = {
 		.argv = opts->command,
@@ -229,33 +230,41 @@ static struct command_request command_request(const struct options *opts,
 					     : SESSION_GROUP,
 		.tty_foreground = opts->tty_foreground,
 		.rewrite_listen_pid = opts->rewrite_listen_pid,
-		.caps = { opts->cap_drop, opts->cap_keep_given, opts->cap_keep, opts->no_new_privs },
+		.caps = caps,
 		.hello_sock = relay_sock,
 	};
 
 	return rq;
 }
 
-/* Start the command: fork it, drop PID 1's own capabilities while the child
- * waits (so that the command can never see PID 1 privileged), then let it
- * exec. Returns 0, or the exit code if it did not start. */
+/* Start the command. PID 1 drops what neither it nor the command keeps
+ * before the command's process exists, and the rest right after the fork,
+ * with no round trip to the child: its effective set never holds more than
+ * CAP_KILL once there is a command to see it. Returns 0, or the exit code
+ * if the command did not start. */
 static int start(struct pid1 *p, const sigset_t *original_mask, bool removes_pid_file)
 {
-	const struct command_request rq = command_request(p->opts, original_mask, p->relay_sock);
+	const struct caps_request want = { p->opts->cap_drop, p->opts->cap_keep_given,
+					   p->opts->cap_keep, p->opts->no_new_privs };
+	struct caps_plan plan;
+	struct caps_failure f = caps_before_command(&want, removes_pid_file, &plan);
+	const struct command_request rq =
+		command_request(p->opts, original_mask, p->relay_sock, &plan);
 	struct command_launch launch;
-	struct caps_failure f;
 	int code;
 
-	command_fork(&rq, &launch);
-	f = caps_for_pid1(removes_pid_file);
 	if (f.step != CAPS_OK) {
-		errno = f.err;
-		warn_errno("cannot drop PID 1's capabilities (%s); not starting the command",
-			   caps_step_name(f.step));
+		caps_warn(f);
+		return EXIT_NSINIT_FAILED;
+	}
+	command_start(&rq, &launch);
+	f = caps_after_fork(&plan);
+	if (f.step != CAPS_OK) {
+		caps_warn(f);
 		command_abort(&launch);
 		return EXIT_NSINIT_FAILED;
 	}
-	code = command_release(&launch, p->opts->command[0]);
+	code = command_outcome(&launch, p->opts->command[0]);
 	if (code)
 		return code;
 	p->command = launch.pid;

@@ -1,31 +1,64 @@
-/* Capabilities through libcap: the one file that includes <sys/capability.h>. */
+/* Capabilities through libcap: the one file that includes <sys/capability.h>.
+ *
+ * The start path reads and sets the three sets with one capget(2) and one
+ * capset(2) each (libcap's thin wrappers): no cap_t to allocate, and no
+ * walk over 64 capabilities unless --cap-drop or --cap-keep asks for one. */
 #include "spawn/caps.h"
 
-#include "lib/fmt.h"
 #include "lib/msg.h"
 
-#include <ctype.h>
 #include <errno.h>
 #include <string.h>
-#include <strings.h>
 #include <sys/capability.h>
 #include <sys/prctl.h>
 
 #define BIT(cap) (1ULL << (cap))
 
+/* Our own three sets. Zeroed first: the kernel fills both words, but a
+ * checker such as valgrind may know only of the first. */
+static int read_own(struct caps_sets *s)
+{
+	struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
+	struct __user_cap_data_struct d[2];
+
+	memset(d, 0, sizeof(d));
+	if (capget(&h, d) < 0)
+		return -1;
+	s->effective = d[0].effective | (uint64_t)d[1].effective << 32;
+	s->permitted = d[0].permitted | (uint64_t)d[1].permitted << 32;
+	s->inheritable = d[0].inheritable | (uint64_t)d[1].inheritable << 32;
+	return 0;
+}
+
+/* Set our own three sets. The kernel empties the ambient set of whatever
+ * is no longer both permitted and inheritable. */
+static int set_own(const struct caps_sets *s)
+{
+	struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
+	struct __user_cap_data_struct d[2] = {
+		{ (uint32_t)s->effective, (uint32_t)s->permitted, (uint32_t)s->inheritable },
+		{ (uint32_t)(s->effective >> 32), (uint32_t)(s->permitted >> 32),
+		  (uint32_t)(s->inheritable >> 32) },
+	};
+
+	return capset(&h, d);
+}
+
+static bool same_sets(const struct caps_sets *a, const struct caps_sets *b)
+{
+	return a->effective == b->effective && a->permitted == b->permitted &&
+	       a->inheritable == b->inheritable;
+}
+
 bool caps_may_create_namespaces(void)
 {
-	cap_t caps = cap_get_proc();
-	cap_flag_value_t value = CAP_CLEAR;
+	struct caps_sets s;
 
 	/* Fail closed: not knowing must not send a privileged nsinit down the
 	 * user-namespace path, where PID 1 would keep every capability. */
-	if (caps == NULL)
+	if (read_own(&s) < 0)
 		die_errno("cannot read nsinit's capabilities");
-	if (cap_get_flag(caps, CAP_SYS_ADMIN, CAP_EFFECTIVE, &value) < 0)
-		die_errno("cannot read nsinit's capabilities");
-	cap_free(caps);
-	return value == CAP_SET;
+	return s.effective & BIT(CAP_SYS_ADMIN);
 }
 
 /* The capabilities this kernel knows, as a mask. libcap may name newer ones,
@@ -37,146 +70,106 @@ static uint64_t kernel_caps(void)
 	return n >= 64 ? ~0ULL : BIT(n) - 1;
 }
 
-/* Clear mask from the permitted, effective and inheritable sets of caps. */
-static int clear_sets(cap_t caps, uint64_t mask)
+/* Drop every capability of `drop` that is still in the bounding set: one
+ * already lowered (by a container runtime) needs no CAP_SETPCAP. Without
+ * CAP_SETPCAP (EPERM) the bounding set stays if `optional`. */
+static int lower_bounding(uint64_t drop, bool optional)
 {
-	static const cap_flag_t sets[] = { CAP_PERMITTED, CAP_EFFECTIVE, CAP_INHERITABLE };
-	cap_value_t list[64];
-	int n = 0;
-
-	for (cap_value_t cap = 0; cap < 64; cap++)
-		if (mask & BIT(cap))
-			list[n++] = cap;
-	for (size_t i = 0; i < sizeof(sets) / sizeof(sets[0]); i++)
-		if (cap_set_flag(caps, sets[i], n, list, CAP_CLEAR) < 0)
-			return -1;
+	for (int cap = 0; cap < 64; cap++) {
+		if (!(drop & BIT(cap)) || prctl(PR_CAPBSET_READ, cap, 0, 0, 0) != 1)
+			continue;
+		if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0)
+			return errno == EPERM && optional ? 0 : -1;
+	}
 	return 0;
 }
 
-static void failed(struct caps_failure *f, enum caps_step step)
+static struct caps_failure failure(enum caps_step step)
 {
-	if (f->step == CAPS_OK) {
-		f->step = step;
-		f->err = errno;
-	}
+	return (struct caps_failure){ step, errno };
 }
 
-/* Drop every capability of `drop` (not empty) from all five sets of ours.
+/* The bounding set is what limits a root command at execve, which gives
+ * uid 0 all of it; lowering it takes CAP_SETPCAP, so it comes before the
+ * capset that may drop CAP_SETPCAP. Without CAP_SETPCAP, no_new_privs
+ * stands in for it: a file's capabilities cannot grant anything back.
  *
- * The bounding set is what limits a root process at execve, which gives uid
- * 0 all of it; lowering it takes CAP_SETPCAP, so it comes before the sets
- * that may drop CAP_SETPCAP. Only what is still there is dropped, so that a
- * bounding set already lowered (by a container runtime) needs no CAP_SETPCAP.
- * Without CAP_SETPCAP (EPERM) it is skipped if bounding_optional.
- *
- * The ambient set is what a non-root process keeps across execve; lowering
- * it needs no privilege. Permitted and effective are what we hold now, and
- * inheritable is what execve may pass on.
- *
- * Every step is tried; the first failure is returned. */
-static struct caps_failure lower(uint64_t drop, bool bounding_optional)
+ * PID 1 then keeps, in its permitted set, what it needs and what the
+ * command keeps (the child is a copy of PID 1), and in its effective set
+ * only what it needs: from here on the command's process can never see PID
+ * 1 with more in effect. The inheritable set, and with it the ambient set
+ * (what a non-root command keeps across execve), loses what is dropped. */
+struct caps_failure caps_before_command(const struct caps_request *rq, bool removes_files,
+					struct caps_plan *plan)
 {
-	struct caps_failure f = { CAPS_OK, 0 };
-	bool bounding = true, ambient = true;
-	cap_t caps;
+	uint64_t drop = (rq->drop | (rq->keep_given ? ~rq->keep : 0)) & kernel_caps();
+	uint64_t needs = BIT(CAP_KILL) | (removes_files ? BIT(CAP_DAC_OVERRIDE) : 0);
+	struct caps_sets now, pid1;
+	int nnp = rq->no_new_privs;
 
-	for (cap_value_t cap = 0; cap < 64; cap++) {
-		if (!(drop & BIT(cap)))
-			continue;
-		if (bounding && cap_get_bound(cap) == 1 && cap_drop_bound(cap) < 0) {
-			bounding = false;
-			if (errno != EPERM || !bounding_optional)
-				failed(&f, CAPS_BOUNDING);
-		}
-		if (ambient) {
-			int r = cap_get_ambient(cap);
-
-			if (r < 0) {
-				ambient = false; /* before Linux 4.3: no ambient set */
-			} else if (r == 1 && cap_set_ambient(cap, CAP_CLEAR) < 0) {
-				ambient = false;
-				failed(&f, CAPS_AMBIENT);
-			}
-		}
-	}
-	caps = cap_get_proc();
-	if (caps == NULL || clear_sets(caps, drop) < 0 || cap_set_proc(caps) < 0)
-		failed(&f, CAPS_SETS);
-	cap_free(caps);
-	return f;
+	memset(plan, 0, sizeof(*plan));
+	if (read_own(&now) < 0)
+		return failure(CAPS_READ);
+	if (drop && lower_bounding(drop, nnp || prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0) == 1) < 0)
+		return failure(CAPS_BOUNDING);
+	if (rq->no_new_privs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		return failure(CAPS_NO_NEW_PRIVS);
+	plan->child = (struct caps_sets){ now.effective & ~drop, now.permitted & ~drop,
+					  now.inheritable & ~drop };
+	pid1 = (struct caps_sets){ now.permitted & needs,
+				   now.permitted & (needs | plan->child.permitted),
+				   plan->child.inheritable };
+	if (!same_sets(&pid1, &now) && set_own(&pid1) < 0)
+		return failure(CAPS_SETS);
+	/* What the child inherits and what it must have differ in the
+	 * effective set, which execve's own checks use (a root command in a
+	 * directory only CAP_DAC_OVERRIDE opens), and in the permitted set
+	 * when the command loses what PID 1 needs. */
+	plan->child_sets = !same_sets(&pid1, &plan->child);
+	plan->pid1 = (struct caps_sets){ now.permitted & needs, now.permitted & needs, 0 };
+	plan->pid1_holds_more = !same_sets(&pid1, &plan->pid1);
+	return (struct caps_failure){ CAPS_OK, 0 };
 }
 
-struct caps_failure caps_for_command(const struct caps_request *rq)
+int caps_in_child(const struct caps_plan *plan)
 {
-	uint64_t drop = rq->drop;
-	struct caps_failure f = { CAPS_OK, 0 };
-
-	if (rq->keep_given)
-		drop |= ~rq->keep;
-	drop &= kernel_caps();
-	/* Without CAP_SETPCAP the bounding set stays, and a file with
-	 * capabilities could grant them back at execve. no_new_privs forbids
-	 * exactly that, so with it the bounding set may stay. */
-	if (drop)
-		f = lower(drop, rq->no_new_privs);
-	if (f.step == CAPS_OK && rq->no_new_privs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
-		failed(&f, CAPS_NO_NEW_PRIVS);
-	return f;
+	return plan->child_sets ? set_own(&plan->child) : 0;
 }
 
-/* PID 1 never calls execve, so its bounding and inheritable sets limit
- * nothing it will ever do: one capset that keeps only `keep` (of what it
- * has) in the permitted and effective sets, and one prctl that empties the
- * ambient set, are the whole drop. Fails closed: the caller does not start
- * the command if this fails. */
-struct caps_failure caps_for_pid1(bool removes_files)
+struct caps_failure caps_after_fork(const struct caps_plan *plan)
 {
-	uint64_t keep = BIT(CAP_KILL) | (removes_files ? BIT(CAP_DAC_OVERRIDE) : 0);
-	struct caps_failure f = { CAPS_OK, 0 };
-	cap_t now = cap_get_proc(), next = cap_init();
-	cap_value_t list[64];
-	int n = 0;
-
-	if (now == NULL || next == NULL) {
-		failed(&f, CAPS_READ);
-		goto out;
-	}
-	for (cap_value_t cap = 0; cap < 64; cap++) {
-		cap_flag_value_t v = CAP_CLEAR;
-
-		if ((keep & BIT(cap)) && cap_get_flag(now, cap, CAP_PERMITTED, &v) == 0 &&
-		    v == CAP_SET)
-			list[n++] = cap;
-	}
-	/* libcap refuses to set an empty list: cap_init() is empty already. */
-	if ((n && (cap_set_flag(next, CAP_PERMITTED, n, list, CAP_SET) < 0 ||
-		   cap_set_flag(next, CAP_EFFECTIVE, n, list, CAP_SET) < 0)) ||
-	    cap_set_proc(next) < 0)
-		failed(&f, CAPS_SETS);
-	/* EINVAL: a kernel before 4.3 has no ambient set to empty. */
-	else if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 && errno != EINVAL)
-		failed(&f, CAPS_AMBIENT);
-out:
-	cap_free(now);
-	cap_free(next);
-	return f;
+	if (plan->pid1_holds_more && set_own(&plan->pid1) < 0)
+		return failure(CAPS_PID1);
+	return (struct caps_failure){ CAPS_OK, 0 };
 }
 
-const char *caps_step_name(enum caps_step step)
+static const char *step_name(enum caps_step step)
 {
 	switch (step) {
 	case CAPS_BOUNDING:
 		return "the bounding set";
-	case CAPS_AMBIENT:
-		return "the ambient set";
 	case CAPS_SETS:
 		return "the permitted, effective and inheritable sets";
 	case CAPS_NO_NEW_PRIVS:
 		return "no_new_privs";
 	case CAPS_READ:
-		return "reading them";
+	case CAPS_PID1:
 	case CAPS_OK:
 		break;
 	}
 	return "nothing";
+}
+
+void caps_warn(struct caps_failure f)
+{
+	errno = f.err;
+	if (f.step == CAPS_BOUNDING && f.err == EPERM)
+		warn("cannot drop capabilities from the command's bounding set: nsinit does not "
+		     "hold CAP_SETPCAP; run it as root, or add --no-new-privs");
+	else if (f.step == CAPS_PID1)
+		warn_errno("cannot drop PID 1's capabilities; not starting the command");
+	else if (f.step == CAPS_READ)
+		warn_errno("cannot read nsinit's capabilities; not starting the command");
+	else
+		warn_errno("cannot drop the command's capabilities from %s", step_name(f.step));
 }

@@ -21,26 +21,46 @@ struct caps_request {
 };
 
 /* Which step failed, if any. */
-enum caps_step { CAPS_OK, CAPS_BOUNDING, CAPS_AMBIENT, CAPS_SETS, CAPS_NO_NEW_PRIVS, CAPS_READ };
+enum caps_step { CAPS_OK, CAPS_BOUNDING, CAPS_SETS, CAPS_NO_NEW_PRIVS, CAPS_READ, CAPS_PID1 };
 
 struct caps_failure {
 	enum caps_step step;
 	int err;
 };
 
-/* In the command's child, before execve: drop what the request says from
- * every set (bounding, permitted, effective, inheritable, ambient) and set
- * no_new_privs if asked. Returns the first step that failed: the command
- * must not run with more than it was given. */
-struct caps_failure caps_for_command(const struct caps_request *rq);
+/* The three sets capset(2) takes, as masks. */
+struct caps_sets {
+	uint64_t effective, permitted, inheritable;
+};
 
-/* In PID 1, before the command may run: keep only what PID 1 still needs of
- * what it has. CAP_KILL, to signal the command and what it left whatever uid
- * they take; with `removes_files`, CAP_DAC_OVERRIDE too, to remove a pid
- * file from a directory root may write in only through it. */
-struct caps_failure caps_for_pid1(bool removes_files);
+/* What is left to do once the command's child exists. */
+struct caps_plan {
+	bool child_sets;         /* the child sets `child` before execve */
+	struct caps_sets child;
+	bool pid1_holds_more;    /* PID 1 goes down to `pid1` after the fork */
+	struct caps_sets pid1;
+};
 
-/* "the bounding set", ... for messages. */
-const char *caps_step_name(enum caps_step step);
+/* In PID 1, before the command's child exists: lower the bounding set (which
+ * the child inherits, and which PID 1, never calling execve again, does not
+ * need), set no_new_privs if asked, and keep in PID 1's own sets only what
+ * PID 1 needs and what the command keeps. PID 1 needs CAP_KILL, to signal
+ * the command and what it left whatever uid they take; with `removes_files`,
+ * CAP_DAC_OVERRIDE too, to remove a pid file from a directory root may write
+ * in only through it. Fills *plan with the rest. Fails closed: the caller
+ * does not start the command on any failure. */
+struct caps_failure caps_before_command(const struct caps_request *rq, bool removes_files,
+					struct caps_plan *plan);
+
+/* In the command's child, before execve: its own sets, where the plan says
+ * so. Returns 0, or -1 with errno. */
+int caps_in_child(const struct caps_plan *plan);
+
+/* In PID 1, once the child exists: down to what PID 1 needs, with nothing
+ * inheritable and nothing ambient. */
+struct caps_failure caps_after_fork(const struct caps_plan *plan);
+
+/* The one line for a failure, whichever process met it. */
+void caps_warn(struct caps_failure f);
 
 #endif

@@ -1,9 +1,11 @@
 /* The command's child leaves only through execve or _exit. Every step it
- * takes before execve reports {stage, errno} through a close-on-exec socket
- * (musl's posix_spawn does the same with a pipe): the socket closes with no
- * data when execve succeeds, so one read tells success from failure without
- * a race, and a failed step is nsinit's failure, never the command's exit.
- * The same socket first carries PID 1's go-ahead the other way. */
+ * takes before execve reports {stage, errno} through a close-on-exec pipe
+ * (musl's posix_spawn does the same): the pipe closes with no data when
+ * execve succeeds, so one read tells success from failure without a race,
+ * and a failed step is nsinit's failure, never the command's exit. A plain
+ * fork, not vfork: PID 1 goes on while the child's execve may block (on a
+ * hung network or FUSE file system), and the report survives where vfork
+ * is only a fork (qemu-user, valgrind). */
 #include "spawn/command.h"
 
 #include "lib/exitcode.h"
@@ -19,7 +21,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 enum stage {
@@ -41,21 +42,21 @@ struct report {
 };
 
 /* In the child: report and leave. */
-static noreturn void fail(int sock, enum stage stage, int err, int detail)
+static noreturn void fail(int report, enum stage stage, int err, int detail)
 {
 	struct report r = { stage, err, detail };
 
-	(void)sys_write(sock, &r, sizeof(r));
+	(void)sys_write(report, &r, sizeof(r));
 	_exit(EXIT_NSINIT_FAILED);
 }
 
 /* In the child: report that execve failed and leave with the code the
  * caller would see from a shell. */
-static noreturn void fail_exec(int sock, enum stage stage, int err)
+static noreturn void fail_exec(int report, enum stage stage, int err)
 {
 	struct report r = { stage, err, 0 };
 
-	(void)sys_write(sock, &r, sizeof(r));
+	(void)sys_write(report, &r, sizeof(r));
 	_exit(exitcode_from_exec_errno(err));
 }
 
@@ -69,20 +70,20 @@ static noreturn void fail_exec(int sock, enum stage stage, int err)
  * PID 1 gives it up first), and elsewhere the command runs without one, as
  * under dumb-init. Runs with every signal blocked, so tcsetpgrp from the
  * background raises no SIGTTOU. */
-static void set_session(const struct command_request *rq, int sock)
+static void set_session(const struct command_request *rq, int report)
 {
 	if (rq->session != SESSION_GROUP) {
 		if (setsid() < 0)
-			fail(sock, STAGE_SETSID, errno, 0);
+			fail(report, STAGE_SETSID, errno, 0);
 		if (rq->session == SESSION_CTTY && isatty(STDIN_FILENO) &&
 		    ioctl(STDIN_FILENO, TIOCSCTTY, 0) < 0 && errno != EPERM)
-			fail(sock, STAGE_CTTY, errno, 0);
+			fail(report, STAGE_CTTY, errno, 0);
 		return;
 	}
 	if (setpgid(0, 0) < 0)
-		fail(sock, STAGE_SETPGID, errno, 0);
+		fail(report, STAGE_SETPGID, errno, 0);
 	if (rq->tty_foreground && tcsetpgrp(STDIN_FILENO, getpid()) < 0)
-		fail(sock, STAGE_FOREGROUND, errno, 0);
+		fail(report, STAGE_FOREGROUND, errno, 0);
 }
 
 /* execve, or, for a file without #! that the kernel cannot run (ENOEXEC),
@@ -158,51 +159,45 @@ static int exec_search(char *const *argv, bool *interp)
 	}
 }
 
-static noreturn void child(const struct command_request *rq, int sock)
+static noreturn void child(const struct command_request *rq, int report)
 {
-	struct caps_failure cf;
 	bool interp;
-	char go;
 	int err;
 
-	/* Wait for the go-ahead; EOF: PID 1 gave up on us. */
-	if (sys_read(sock, &go, 1) != 1)
-		_exit(EXIT_NSINIT_FAILED);
-	set_session(rq, sock);
+	set_session(rq, report);
 	if (rq->rewrite_listen_pid) {
 		char pid[16];
 
 		fmt(pid, sizeof(pid), "%d", (int)getpid());
 		if (setenv("LISTEN_PID", pid, 1) < 0)
-			fail(sock, STAGE_LISTEN_PID, errno, 0);
+			fail(report, STAGE_LISTEN_PID, errno, 0);
 	}
-	cf = caps_for_command(&rq->caps);
-	if (cf.step != CAPS_OK)
-		fail(sock, STAGE_CAPS, cf.err, cf.step);
+	if (caps_in_child(rq->caps) < 0)
+		fail(report, STAGE_CAPS, errno, CAPS_SETS);
 	/* Tell the relay our pid as it sees it (the kernel adds it). */
 	if (rq->hello_sock >= 0)
 		(void)link_send(rq->hello_sock, LINK_HELLO, 0, 0, NULL, 0, -1);
 	if (signals_give_back(rq->mask) < 0)
-		fail(sock, STAGE_MASK, errno, 0);
+		fail(report, STAGE_MASK, errno, 0);
 	err = exec_search(rq->argv, &interp);
-	fail_exec(sock, interp ? STAGE_INTERPRETER : STAGE_EXEC, err);
+	fail_exec(report, interp ? STAGE_INTERPRETER : STAGE_EXEC, err);
 }
 
-void command_fork(const struct command_request *rq, struct command_launch *l)
+void command_start(const struct command_request *rq, struct command_launch *l)
 {
-	int sv[2];
+	int p[2];
 
-	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
-		die_errno("cannot create a socket pair");
+	if (pipe2(p, O_CLOEXEC) < 0)
+		die_errno("cannot create a pipe");
 	l->pid = fork();
 	if (l->pid < 0)
 		die("cannot fork the command: %s%s", strerror(errno), msg_fork_hint(errno));
 	if (l->pid == 0) {
-		close(sv[0]);
-		child(rq, sv[1]);
+		close(p[0]);
+		child(rq, p[1]);
 	}
-	close(sv[1]);
-	l->ctl = sv[0];
+	close(p[1]);
+	l->report = p[0];
 }
 
 /* One line for a failed step. */
@@ -226,12 +221,7 @@ static void report_failure(const char *name, const struct report *r)
 		warn("cannot run '%s': its #! interpreter was not found", name);
 		return;
 	case STAGE_CAPS:
-		if (r->detail == CAPS_BOUNDING && r->err == EPERM)
-			warn("cannot drop capabilities from the command's bounding set: nsinit "
-			     "does not hold CAP_SETPCAP; run it as root, or add --no-new-privs");
-		else
-			warn_errno("cannot drop the command's capabilities from %s",
-				   caps_step_name((enum caps_step)r->detail));
+		caps_warn((struct caps_failure){ (enum caps_step)r->detail, r->err });
 		return;
 	default:
 		if (r->stage > 0 && r->stage < (int)(sizeof(stages) / sizeof(stages[0])) &&
@@ -242,20 +232,14 @@ static void report_failure(const char *name, const struct report *r)
 	}
 }
 
-int command_release(struct command_launch *l, const char *name)
+int command_outcome(struct command_launch *l, const char *name)
 {
 	struct report r;
-	ssize_t n;
+	ssize_t n = sys_read(l->report, &r, sizeof(r));
 	int status;
 
-	if (sys_write(l->ctl, "g", 1) != 1) {
-		warn_errno("cannot start the command");
-		command_abort(l);
-		return EXIT_NSINIT_FAILED;
-	}
-	n = sys_read(l->ctl, &r, sizeof(r));
-	close(l->ctl);
-	l->ctl = -1;
+	close(l->report);
+	l->report = -1;
 	if (n == 0)
 		return 0; /* closed by a successful execve */
 	(void)sys_waitpid(l->pid, &status, 0);
@@ -275,7 +259,7 @@ void command_abort(struct command_launch *l)
 
 	(void)kill(l->pid, SIGKILL);
 	(void)sys_waitpid(l->pid, &status, 0);
-	if (l->ctl >= 0)
-		close(l->ctl);
-	l->ctl = -1;
+	if (l->report >= 0)
+		close(l->report);
+	l->report = -1;
 }

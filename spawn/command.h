@@ -1,4 +1,4 @@
-/* Starting the command: fork, hold it until PID 1 is ready, then exec. */
+/* Starting the command: fork, then exec in the child. */
 #ifndef NSINIT_COMMAND_H
 #define NSINIT_COMMAND_H
 
@@ -22,25 +22,24 @@ struct command_request {
 	enum command_session session;
 	bool tty_foreground;     /* give it the terminal's foreground (SESSION_GROUP) */
 	bool rewrite_listen_pid; /* set LISTEN_PID to its own pid */
-	struct caps_request caps;
+	const struct caps_plan *caps; /* from caps_before_command() */
 	int hello_sock;          /* the link to send LINK_HELLO on, or -1 */
 };
 
 struct command_launch {
 	pid_t pid;
-	int ctl; /* our end of the control socket, or -1 */
+	int report; /* our end of the child's close-on-exec report pipe, or -1 */
 };
 
-/* Fork the command's child, which waits for command_release() before it
- * does anything, so that PID 1 can drop its own capabilities first. Dies
- * (exit 125) if it cannot fork; nothing runs yet. */
-void command_fork(const struct command_request *rq, struct command_launch *l);
+/* Fork the command's child, which sets up its session, LISTEN_PID and
+ * capabilities and execs. Dies (exit 125) if it cannot fork; nothing runs
+ * then. */
+void command_start(const struct command_request *rq, struct command_launch *l);
 
-/* Let the child go on: it sets up its session, LISTEN_PID and capabilities
- * and execs. Returns 0 once execve has succeeded. If any step failed, reaps
- * the child, prints one line naming the step and returns the exit code:
- * 126 or 127 for execve itself, 125 for a step before it. */
-int command_release(struct command_launch *l, const char *name);
+/* Wait for the child's execve. Returns 0 once it has succeeded. If any step
+ * failed, reaps the child, prints one line naming the step and returns the
+ * exit code: 126 or 127 for execve itself, 125 for a step before it. */
+int command_outcome(struct command_launch *l, const char *name);
 
 /* Kill and reap the child before it ran anything. */
 void command_abort(struct command_launch *l);
