@@ -25,7 +25,7 @@
 #include <time.h>
 #include <unistd.h>
 
-enum { FD_SIGNALS, FD_RELAY, NFDS };
+enum { FD_SIGNALS, FD_RELAY, FD_START, NFDS };
 
 /* signals_drain's callback. */
 static void forward_one(void *p, const struct signalfd_siginfo *si)
@@ -126,7 +126,9 @@ static bool advance(struct pid1 *p, bool none_left)
 	if (p->command_done && !p->timed_out && !p->stop_us && p->proc_fd >= 0 && !none_left)
 		daemons_warn(p->proc_fd);
 	if (p->command_done)
-		shutdown_begin(p, p->timed_out ? REASON_TIMEOUT : REASON_COMMAND_EXITED);
+		shutdown_begin(p, p->start_code  ? REASON_NOT_STARTED
+				  : p->timed_out ? REASON_TIMEOUT
+						 : REASON_COMMAND_EXITED);
 	else if (overdue)
 		shutdown_begin(p, REASON_STOP_TIMEOUT);
 	return p->sd.begun && none_left;
@@ -182,9 +184,12 @@ static void run_loop(struct pid1 *p, int sigfd)
 	struct pollfd fds[NFDS] = {
 		[FD_SIGNALS] = { .fd = sigfd, .events = POLLIN },
 		[FD_RELAY] = { .fd = p->relay_sock, .events = POLLIN },
+		[FD_START] = { .fd = p->launch.report, .events = POLLIN },
 	};
 
 	for (;;) {
+		if (fds[FD_START].revents)
+			pid1_start_outcome(p);
 		if (fds[FD_SIGNALS].revents)
 			signals_drain(sigfd, forward_one, p);
 		if (fds[FD_RELAY].revents && !relay_message(p)) {
@@ -193,6 +198,8 @@ static void run_loop(struct pid1 *p, int sigfd)
 		}
 		if (advance(p, reap_all(p)))
 			return;
+		/* Until execve's outcome is known (reaping may read it). */
+		fds[FD_START].fd = p->launch.report;
 		if (sys_poll(fds, NFDS, poll_timeout(p)) < 0) {
 			/* Only EINVAL/ENOMEM are possible: warn, and keep reaping. */
 			warn_errno("poll failed");
@@ -238,10 +245,12 @@ static struct command_request command_request(const struct options *opts,
 }
 
 /* Start the command. PID 1 drops what neither it nor the command keeps
- * before the command's process exists, and the rest right after the fork,
- * with no round trip to the child: its effective set never holds more than
- * CAP_KILL once there is a command to see it. Returns 0, or the exit code
- * if the command did not start. */
+ * before the command's process exists (its effective set keeps only
+ * CAP_KILL), and the rest right after the fork, before its go-ahead lets
+ * the child exec: the command never sees PID 1 privileged. PID 1 does not
+ * wait for the child's execve, which may block (a hung network or FUSE file
+ * system): the loop reads its outcome, and --timeout and signals meanwhile
+ * reach the child. Returns 0, or the exit code if there is no child. */
 static int start(struct pid1 *p, const sigset_t *original_mask, bool removes_pid_file)
 {
 	const struct caps_request want = { p->opts->cap_drop, p->opts->cap_keep_given,
@@ -250,25 +259,44 @@ static int start(struct pid1 *p, const sigset_t *original_mask, bool removes_pid
 	struct caps_failure f = caps_before_command(&want, removes_pid_file, &plan);
 	const struct command_request rq =
 		command_request(p->opts, original_mask, p->relay_sock, &plan);
-	struct command_launch launch;
-	int code;
 
 	if (f.step != CAPS_OK) {
 		caps_warn(f);
 		return EXIT_NSINIT_FAILED;
 	}
-	command_start(&rq, &launch);
+	command_start(&rq, &p->launch);
 	f = caps_after_fork(&plan);
 	if (f.step != CAPS_OK) {
 		caps_warn(f);
-		command_abort(&launch);
+		command_abort(&p->launch);
 		return EXIT_NSINIT_FAILED;
 	}
-	code = command_outcome(&launch, p->opts->command[0]);
-	if (code)
-		return code;
-	p->command = launch.pid;
+	if (command_go(&p->launch) < 0) {
+		warn_errno("cannot start the command");
+		command_abort(&p->launch);
+		return EXIT_NSINIT_FAILED;
+	}
+	p->command = p->launch.pid;
 	return 0;
+}
+
+void pid1_start_outcome(struct pid1 *p)
+{
+	int code;
+
+	if (p->launch.report < 0)
+		return;
+	code = command_outcome(&p->launch, p->opts->command[0]);
+	if (code) {
+		p->start_code = code;
+		return;
+	}
+	/* With a relay, the relay writes command_started; without one, PID 1
+	 * reports the start (and later the exit) itself. */
+	if (p->relay_sock >= 0)
+		hand_off(p->relay_sock, p->launch.pid);
+	else
+		event_one_int("command_started", "pid", p->launch.pid);
 }
 
 int pid1_run(const struct options *opts, const sigset_t *original_mask, int relay_sock,
@@ -280,6 +308,7 @@ int pid1_run(const struct options *opts, const sigset_t *original_mask, int rela
 		.owns_namespace = getpid() == 1,
 		.relay_sock = relay_sock,
 		.proc_fd = -1,
+		.launch = { .pid = 0, .report = -1 },
 	};
 	int sigfd = signals_open_fd(), code;
 
@@ -309,13 +338,8 @@ int pid1_run(const struct options *opts, const sigset_t *original_mask, int rela
 	}
 	/* From here on PID 1 must not die on a recoverable error: it warns and
 	 * goes on, since its death would kill the whole namespace. */
-	if (relay_sock >= 0) {
-		hand_off(relay_sock, p.command);
+	if (relay_sock >= 0)
 		events_set_sink(event_to_relay, &p.relay_sock);
-	} else {
-		/* Without a relay, PID 1 itself reports the start and the exit. */
-		event_one_int("command_started", "pid", p.command);
-	}
 	p.command_group = p.command;
 	if (!p.owns_namespace)
 		descendants_set_command(p.command);
@@ -328,10 +352,11 @@ int pid1_run(const struct options *opts, const sigset_t *original_mask, int rela
 	if (p.owns_namespace)
 		p.proc_fd = own_proc();
 	/* Ours: the signalfd, the relay's socket, the events channel, the pid
-	 * file's directory and a procfs. */
+	 * file's directory, a procfs and the command's report pipe. */
 	sys_close_all_but((int[]){ sigfd, relay_sock, events_fd(), pidfile_dirfd,
-				   p.owns_namespace ? p.proc_fd : descendants_fd() },
-			  5);
+				   p.owns_namespace ? p.proc_fd : descendants_fd(),
+				   p.launch.report },
+			  6);
 
 	run_loop(&p, sigfd);
 	shutdown_report(&p);
@@ -344,6 +369,9 @@ int pid1_run(const struct options *opts, const sigset_t *original_mask, int rela
 	/* timeout(1)'s code, whatever the stopped command exited with. */
 	if (p.timed_out)
 		code = EXIT_TIMED_OUT;
+	/* The command never ran: nsinit's own failure, which -e never hides. */
+	if (p.start_code)
+		code = p.start_code;
 	if (relay_sock < 0) {
 		struct job_stats stats;
 

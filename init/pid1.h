@@ -3,6 +3,7 @@
 #define NSINIT_PID1_H
 
 #include "init/options.h"
+#include "spawn/command.h"
 
 #include <signal.h>
 #include <stdbool.h>
@@ -22,6 +23,8 @@ struct shutdown {
 struct pid1 {
 	const struct options *opts;
 	pid_t command;       /* the command's pid while it runs, else 0 */
+	struct command_launch launch; /* its report pipe, until execve's outcome */
+	int start_code;      /* a step before the command ran failed: the code */
 	pid_t command_group; /* the process group it led (its first pid) */
 	int command_status;  /* its wait status, once it has exited */
 	bool command_done;
@@ -48,6 +51,10 @@ struct pid1 {
  * removes at exit, kept open; else -1. */
 int pid1_run(const struct options *opts, const sigset_t *original_mask, int relay_sock,
 	     int pidfile_dirfd);
+
+/* pid1.c: read how the command's execve went, once its report pipe is
+ * readable (or its child is gone); nothing once it is known. */
+void pid1_start_outcome(struct pid1 *p);
 
 /* reap.c: reap every child that has exited, without blocking. Records the
  * command's exit in p. Returns true when no child is left at all. */
@@ -79,6 +86,7 @@ enum shutdown_reason {
 	REASON_STOP_TIMEOUT,     /* the command outlived --stop-timeout after a stop */
 	REASON_WAIT_ALL_TIMEOUT, /* --wait-all: what was left outlived --stop-timeout */
 	REASON_TIMEOUT,          /* --timeout ran out */
+	REASON_NOT_STARTED,      /* a step before the command's execve failed */
 };
 
 /* shutdown.c: send sig to every process left: kill(-1) as PID 1 of a PID

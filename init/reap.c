@@ -120,11 +120,17 @@ bool reap_all(struct pid1 *p)
 		}
 		p->reaped++;
 		if (pid == p->command) {
+			/* Its report first: a step that failed before execve
+			 * is nsinit's failure, reported as such, not an exit
+			 * of the command. */
+			pid1_start_outcome(p);
 			/* A stopped command killed: its job must not stay stopped. */
 			pid1_command_continued(p);
 			p->command = 0;
 			p->command_done = true;
 			p->command_status = status;
+			if (p->start_code)
+				continue;
 			note("command %d %s", (int)pid, describe(status, what, sizeof(what)));
 			emit_reaped("command_exited", pid, name, status);
 			continue;

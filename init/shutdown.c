@@ -69,6 +69,7 @@ static const struct {
 	[REASON_STOP_TIMEOUT] = { "stop_timeout", "the command did not stop within --stop-timeout" },
 	[REASON_WAIT_ALL_TIMEOUT] = { "wait_all_timeout", "what the command left did not stop within --stop-timeout" },
 	[REASON_TIMEOUT] = { "timeout", "--timeout ran out" },
+	[REASON_NOT_STARTED] = { "not_started", "the command did not start" },
 };
 
 void shutdown_begin(struct pid1 *p, enum shutdown_reason reason)

@@ -1,11 +1,14 @@
 /* The command's child leaves only through execve or _exit. Every step it
- * takes before execve reports {stage, errno} through a close-on-exec pipe
- * (musl's posix_spawn does the same): the pipe closes with no data when
- * execve succeeds, so one read tells success from failure without a race,
- * and a failed step is nsinit's failure, never the command's exit. A plain
- * fork, not vfork: PID 1 goes on while the child's execve may block (on a
- * hung network or FUSE file system), and the report survives where vfork
- * is only a fork (qemu-user, valgrind). */
+ * takes before execve reports {stage, errno} through a close-on-exec socket
+ * (musl's posix_spawn does the same with a pipe): it closes with no data
+ * when execve succeeds, so one read tells success from failure without a
+ * race, and a failed step is nsinit's failure, never the command's exit.
+ * The same socket carries PID 1's go-ahead the other way: the child waits
+ * for it just before execve, by when PID 1 has long sent it, so the wait
+ * costs two system calls and no sleep. A plain fork, not vfork: PID 1 goes
+ * on while the child's execve may block (on a hung network or FUSE file
+ * system), and the report survives where vfork is only a fork (qemu-user,
+ * valgrind). */
 #include "spawn/command.h"
 
 #include "lib/exitcode.h"
@@ -21,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 enum stage {
@@ -162,6 +166,7 @@ static int exec_search(char *const *argv, bool *interp)
 static noreturn void child(const struct command_request *rq, int report)
 {
 	bool interp;
+	char go;
 	int err;
 
 	set_session(rq, report);
@@ -177,6 +182,9 @@ static noreturn void child(const struct command_request *rq, int report)
 	/* Tell the relay our pid as it sees it (the kernel adds it). */
 	if (rq->hello_sock >= 0)
 		(void)link_send(rq->hello_sock, LINK_HELLO, 0, 0, NULL, 0, -1);
+	/* EOF: PID 1 gave up on us. */
+	if (sys_read(report, &go, 1) != 1)
+		_exit(EXIT_NSINIT_FAILED);
 	if (signals_give_back(rq->mask) < 0)
 		fail(report, STAGE_MASK, errno, 0);
 	err = exec_search(rq->argv, &interp);
@@ -185,19 +193,24 @@ static noreturn void child(const struct command_request *rq, int report)
 
 void command_start(const struct command_request *rq, struct command_launch *l)
 {
-	int p[2];
+	int sv[2];
 
-	if (pipe2(p, O_CLOEXEC) < 0)
-		die_errno("cannot create a pipe");
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
+		die_errno("cannot create a socket pair");
 	l->pid = fork();
 	if (l->pid < 0)
 		die("cannot fork the command: %s%s", strerror(errno), msg_fork_hint(errno));
 	if (l->pid == 0) {
-		close(p[0]);
-		child(rq, p[1]);
+		close(sv[0]);
+		child(rq, sv[1]);
 	}
-	close(p[1]);
-	l->report = p[0];
+	close(sv[1]);
+	l->report = sv[0];
+}
+
+int command_go(struct command_launch *l)
+{
+	return sys_write(l->report, "g", 1) == 1 ? 0 : -1;
 }
 
 /* One line for a failed step. */
@@ -236,13 +249,13 @@ int command_outcome(struct command_launch *l, const char *name)
 {
 	struct report r;
 	ssize_t n = sys_read(l->report, &r, sizeof(r));
-	int status;
 
 	close(l->report);
 	l->report = -1;
+	/* Closed by a successful execve, or by a signal that killed the
+	 * child before it: both are the command's own exit from here on. */
 	if (n == 0)
-		return 0; /* closed by a successful execve */
-	(void)sys_waitpid(l->pid, &status, 0);
+		return 0;
 	if (n != (ssize_t)sizeof(r)) {
 		warn("the command's child died before running '%s'", name);
 		return EXIT_NSINIT_FAILED;

@@ -28,17 +28,23 @@ struct command_request {
 
 struct command_launch {
 	pid_t pid;
-	int report; /* our end of the child's close-on-exec report pipe, or -1 */
+	int report; /* our end of the child's close-on-exec socket, or -1 */
 };
 
 /* Fork the command's child, which sets up its session, LISTEN_PID and
- * capabilities and execs. Dies (exit 125) if it cannot fork; nothing runs
- * then. */
+ * capabilities, then waits for command_go() and execs. Dies (exit 125) if
+ * it cannot fork; nothing runs then. */
 void command_start(const struct command_request *rq, struct command_launch *l);
 
-/* Wait for the child's execve. Returns 0 once it has succeeded. If any step
- * failed, reaps the child, prints one line naming the step and returns the
- * exit code: 126 or 127 for execve itself, 125 for a step before it. */
+/* Let the child exec. Returns 0, or -1 with errno. */
+int command_go(struct command_launch *l);
+
+/* How the child's execve went, once l->report is readable (it is at the
+ * latest once the child is gone). Returns 0 if it succeeded (the pipe
+ * closed empty); else prints one line naming the step that failed and
+ * returns the exit code: 126 or 127 for execve itself, 125 for a step
+ * before it. Closes l->report; the caller reaps the child, which exits at
+ * once after a failure. */
 int command_outcome(struct command_launch *l, const char *name);
 
 /* Kill and reap the child before it ran anything. */

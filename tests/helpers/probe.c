@@ -69,6 +69,16 @@
  *                             run CMD under a seccomp filter that refuses
  *                             user namespaces, as Docker's default profile or
  *                             Debian's kernel.unprivileged_userns_clone=0 do.
+ * A hung file system (probe_hangfs.c)
+ *   probe hangfs MOUNTPOINT   mount a FUSE file system (raw /dev/fuse, root
+ *                             only) on MOUNTPOINT whose one file "cmd" looks
+ *                             executable and whose open never returns: the
+ *                             FUSE_OPEN is read and never answered (nor its
+ *                             FUSE_INTERRUPT). Print "ready" once mounted,
+ *                             "open" per FUSE_OPEN, "interrupt" when the
+ *                             stuck open's caller got a signal; unmount
+ *                             (MNT_DETACH) and exit 0 at EOF on stdin or
+ *                             once unmounted.
  *
  * Exit code 2 on usage error, 3 on an unexpected system call failure.
  */
@@ -136,6 +146,7 @@ static const struct {
 	{"caps", "PID [EFF]", cmd_caps},
 	{"netif", "", cmd_netif},
 	{"no-userns", "CMD [ARG...]", cmd_no_userns},
+	{"hangfs", "MOUNTPOINT", cmd_hangfs},
 };
 
 void usage(void)
