@@ -17,7 +17,7 @@ TestSuite(caps, .fini = hs_fini, .timeout = HS_SUITE_TIMEOUT);
 #define BIT(cap) (1ULL << (cap))
 
 /* From <linux/capability.h>, spelled out so that the test needs no libcap. */
-enum { CAP_CHOWN_ = 0, CAP_KILL_ = 5, CAP_NET_BIND_SERVICE_ = 10, CAP_NET_RAW_ = 13,
+enum { CAP_CHOWN_ = 0, CAP_DAC_OVERRIDE_ = 1, CAP_KILL_ = 5, CAP_NET_BIND_SERVICE_ = 10, CAP_NET_RAW_ = 13,
        CAP_SYS_ADMIN_ = 21 };
 
 /* What grep prints for the command's own sets. */
@@ -320,6 +320,80 @@ Test(caps, nonroot_nsinit_with_ambient_capabilities)
 	cr_expect_eq(hs_count_lines(S(p.err)), 1, "`%s`: stderr:\n%s", p.argv_str, S(p.err));
 	cr_expect(strstr(S(p.err), "CAP_SETPCAP") && strstr(S(p.err), "--no-new-privs"),
 		  "`%s`: stderr does not say why and what to do:\n%s", p.argv_str, S(p.err));
+	hs_cleanup(&p);
+}
+
+/* PID 1 keeps only CAP_KILL in effect before the command's child exists,
+ * and the child takes back the rest of its own effective set before
+ * execve: a root command in a directory only CAP_DAC_OVERRIDE opens runs. */
+Test(caps, root_command_in_a_directory_of_another_user_runs)
+{
+	need(BIT(CAP_DAC_OVERRIDE_));
+	char dir[] = "/tmp/nsinit-dac-XXXXXX", path[64];
+	cr_assert(mkdtemp(dir));
+	snprintf(path, sizeof path, "%s/job", dir);
+	FILE *f = fopen(path, "w");
+	cr_assert(f);
+	fputs("#!/bin/sh\necho ran\n", f);
+	fclose(f);
+	cr_assert(chmod(path, 0700) == 0 && chown(path, 65534, 65534) == 0);
+	cr_assert(chmod(dir, 0700) == 0 && chown(dir, 65534, 65534) == 0);
+	const char *const *modes[] = { HS_ARGV("--", path), HS_ARGV("--no-namespace", "--", path) };
+	for (size_t m = 0; m < 2; m++) {
+		struct hs_proc p;
+		hs_run(&p, NULL, modes[m], hs_ms(10000));
+		cr_expect_eq(hs_code(&p), 0, "`%s`: %s\nstderr:\n%s", p.argv_str, hs_status_str(&p),
+			     S(p.err));
+		cr_expect_str_eq(S(p.out), "ran\n", "`%s`", p.argv_str);
+		hs_cleanup(&p);
+	}
+	unlink(path);
+	rmdir(dir);
+}
+
+/* no_new_privs set by the caller (systemd's NoNewPrivileges=, setpriv)
+ * stands in for CAP_SETPCAP as --no-new-privs does: the bounding set may
+ * stay, since execve cannot grant anything from it. */
+Test(caps, no_new_privs_inherited_from_the_caller)
+{
+	need(BIT(CAP_NET_RAW_));
+	struct hs_opts o = {.prefix = HS_ARGV("setpriv", "--no-new-privs", "--bounding-set=-setpcap")};
+	struct hs_proc p;
+	struct sets got = run_sets(&p, &o, HS_ARGV("--cap-drop=net_raw", "--", GREP_CAPS));
+	cr_expect(!(got.prm & BIT(CAP_NET_RAW_)) && !(got.eff & BIT(CAP_NET_RAW_)),
+		  "`%s`: the command kept cap_net_raw:\n%s", p.argv_str, S(p.out));
+	cr_expect_eq(got.nnp, 1, "`%s`:\n%s", p.argv_str, S(p.out));
+	hs_cleanup(&p);
+}
+
+/* The command may lose what PID 1 keeps: with no_new_privs and no
+ * CAP_SETPCAP to lower the bounding set, a root command's execve gets the
+ * bounding set cut down to the permitted set it had, so the child drops
+ * CAP_KILL from its own permitted set, while PID 1 keeps it. */
+Test(caps, command_loses_kill_that_pid1_keeps)
+{
+	need(BIT(CAP_KILL_));
+	struct hs_opts o = {.prefix = HS_ARGV("setpriv", "--no-new-privs", "--bounding-set=-setpcap")};
+	const char *const *modes[] = {
+		HS_ARGV("--cap-drop=kill", "--", GREP_CAPS),
+		HS_ARGV("--no-namespace", "--cap-drop=kill", "--", GREP_CAPS),
+	};
+	for (size_t m = 0; m < 2; m++) {
+		struct hs_proc p;
+		struct sets got = run_sets(&p, &o, modes[m]);
+		cr_expect(!(got.prm & BIT(CAP_KILL_)) && !(got.eff & BIT(CAP_KILL_)),
+			  "`%s`: the command kept cap_kill:\n%s", p.argv_str, S(p.out));
+		hs_cleanup(&p);
+	}
+
+	/* PID 1 (nsinit itself here) still holds it, to signal the command. */
+	struct hs_proc p;
+	hs_run(&p, &o,
+	       HS_ARGV("--no-namespace", "--cap-drop=kill", "--", "sh", "-c",
+		       "grep CapEff /proc/$PPID/status"),
+	       hs_ms(10000));
+	cr_expect_eq(hs_code(&p), 0, "`%s`: %s\n%s", p.argv_str, hs_status_str(&p), S(p.err));
+	cr_expect(strstr(S(p.out), "0000000000000020"), "`%s`: PID 1's %s", p.argv_str, S(p.out));
 	hs_cleanup(&p);
 }
 

@@ -128,3 +128,43 @@ Test(start, a_missing_interpreter_on_path_is_named)
 	unlink(path);
 	rmdir(dir);
 }
+
+/* Issue: where vfork is only a fork (valgrind, qemu-user), a report left
+ * in shared memory was lost: exit 127 with no line, -e 127 made it 0, and
+ * the events said command_started. The report now travels on a socket, and
+ * a command that never ran is nsinit's failure, shut down as not_started. */
+Test(start, an_exec_failure_is_named_and_never_hidden_by_e)
+{
+	const char *modes[] = { "namespace", "--no-namespace" };
+
+	for (size_t m = 0; m < sizeof(modes) / sizeof(modes[0]); m++) {
+		char path[] = "/tmp/nsinit-noexec-XXXXXX", arg[64], names[256];
+		struct hs_proc p;
+
+		temp_events(path, arg, sizeof(arg));
+		if (m == 0)
+			hs_run(&p, NULL, HS_ARGV("-e", "127", arg, "--", "/nonexistent/cmd"),
+			       hs_ms(10000));
+		else
+			hs_run(&p, NULL,
+			       HS_ARGV("-e", "127", arg, "--no-namespace", "--", "/nonexistent/cmd"),
+			       hs_ms(10000));
+		cr_expect_eq(hs_code(&p), 127, "%s: %s\nstderr:\n%s", modes[m], hs_status_str(&p),
+			     S(p.err));
+		cr_expect_str_eq(S(p.err),
+				 "nsinit: cannot run '/nonexistent/cmd': No such file or directory\n",
+				 "%s", modes[m]);
+		hs_cleanup(&p);
+		char *text = hs_slurp(path);
+		cr_assert(text);
+		event_names(text, names, sizeof(names));
+		cr_expect(!strstr(names, "command_started") && !strstr(names, "command_exited"),
+			  "%s: a command that never ran was started or exited:\n%s", modes[m], text);
+		cr_expect(strstr(text, "\"reason\":\"not_started\""), "%s: no not_started:\n%s",
+			  modes[m], text);
+		cr_expect(strstr(text, "\"event\":\"exit\"") && strstr(text, "\"code\":127"),
+			  "%s: no exit 127:\n%s", modes[m], text);
+		free(text);
+		unlink(path);
+	}
+}
