@@ -3,6 +3,7 @@
 #include "lib/signals.h"
 
 #include "lib/msg.h"
+#include "lib/rawsys.h"
 #include "lib/sys.h"
 
 #include <errno.h>
@@ -79,9 +80,7 @@ void signals_drain(int sigfd, void (*handle)(void *ctx, const struct signalfd_si
 		warn_errno("cannot read signals");
 }
 
-int signals_give_back(const sigset_t *original)
+long signals_give_back(const sigset_t *original)
 {
-	return syscall(SYS_rt_sigprocmask, SIG_SETMASK, original, NULL, KERNEL_SIGSET_BYTES) < 0
-		       ? -1
-		       : 0;
+	return RAW(SYS_rt_sigprocmask, SIG_SETMASK, original, NULL, KERNEL_SIGSET_BYTES);
 }

@@ -20,8 +20,8 @@ struct signalfd_siginfo;
 void signals_drain(int sigfd, void (*handle)(void *ctx, const struct signalfd_siginfo *si),
 		   void *ctx);
 
-/* In a forked child: give back the mask nsinit was started with. Returns 0,
- * or -1 with errno set. */
-int signals_give_back(const sigset_t *original);
+/* In the command's child: give back the mask nsinit was started with.
+ * Returns 0, or -errno; never touches errno (lib/rawsys.h). */
+long signals_give_back(const sigset_t *original);
 
 #endif

@@ -6,11 +6,13 @@
 #include "spawn/caps.h"
 
 #include "lib/msg.h"
+#include "lib/rawsys.h"
 
 #include <errno.h>
 #include <string.h>
 #include <sys/capability.h>
 #include <sys/prctl.h>
+#include <sys/syscall.h>
 
 #define BIT(cap) (1ULL << (cap))
 
@@ -30,17 +32,24 @@ static int read_own(struct caps_sets *s)
 	return 0;
 }
 
+/* capset(2)'s two words of each set. */
+static void to_data(const struct caps_sets *s, struct __user_cap_data_struct d[2])
+{
+	d[0] = (struct __user_cap_data_struct){ (uint32_t)s->effective, (uint32_t)s->permitted,
+						(uint32_t)s->inheritable };
+	d[1] = (struct __user_cap_data_struct){ (uint32_t)(s->effective >> 32),
+						(uint32_t)(s->permitted >> 32),
+						(uint32_t)(s->inheritable >> 32) };
+}
+
 /* Set our own three sets. The kernel empties the ambient set of whatever
  * is no longer both permitted and inheritable. */
 static int set_own(const struct caps_sets *s)
 {
 	struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
-	struct __user_cap_data_struct d[2] = {
-		{ (uint32_t)s->effective, (uint32_t)s->permitted, (uint32_t)s->inheritable },
-		{ (uint32_t)(s->effective >> 32), (uint32_t)(s->permitted >> 32),
-		  (uint32_t)(s->inheritable >> 32) },
-	};
+	struct __user_cap_data_struct d[2];
 
+	to_data(s, d);
 	return capset(&h, d);
 }
 
@@ -131,9 +140,15 @@ struct caps_failure caps_before_command(const struct caps_request *rq, bool remo
 	return (struct caps_failure){ CAPS_OK, 0 };
 }
 
-int caps_in_child(const struct caps_plan *plan)
+long caps_in_child(const struct caps_plan *plan)
 {
-	return plan->child_sets ? set_own(&plan->child) : 0;
+	struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
+	struct __user_cap_data_struct d[2];
+
+	if (!plan->child_sets)
+		return 0;
+	to_data(&plan->child, d);
+	return RAW(SYS_capset, &h, d);
 }
 
 struct caps_failure caps_after_fork(const struct caps_plan *plan)

@@ -53,8 +53,8 @@ struct caps_failure caps_before_command(const struct caps_request *rq, bool remo
 					struct caps_plan *plan);
 
 /* In the command's child, before execve: its own sets, where the plan says
- * so. Returns 0, or -1 with errno. */
-int caps_in_child(const struct caps_plan *plan);
+ * so. Returns 0, or -errno; never touches errno (lib/rawsys.h). */
+long caps_in_child(const struct caps_plan *plan);
 
 /* In PID 1, once the child exists: down to what PID 1 needs, with nothing
  * inheritable and nothing ambient. */

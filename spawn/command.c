@@ -5,16 +5,24 @@
  * race, and a failed step is nsinit's failure, never the command's exit.
  * The same socket carries PID 1's go-ahead the other way: the child waits
  * for it just before execve, by when PID 1 has long sent it, so the wait
- * costs two system calls and no sleep. A plain fork, not vfork: PID 1 goes
- * on while the child's execve may block (on a hung network or FUSE file
- * system), and the report survives where vfork is only a fork (qemu-user,
- * valgrind). */
+ * costs two system calls and no sleep.
+ *
+ * The child shares PID 1's memory until execve (clone3 with CLONE_VM, on a
+ * stack of its own): no page tables to copy, which is most of what a fork
+ * costs. Unlike vfork (and posix_spawn, which is vfork), PID 1 does not
+ * sleep until the execve returns: its loop goes on, so --timeout and
+ * signals reach a command whose execve blocks on a hung NFS or FUSE mount.
+ * Sharing memory with a running PID 1, the child writes only its own stack
+ * and makes only raw system calls (lib/rawsys.h), since errno is shared
+ * too. Where clone3 is refused (seccomp, valgrind, qemu-user, old kernels)
+ * it is a plain fork, running the same code. */
 #include "spawn/command.h"
 
 #include "lib/exitcode.h"
 #include "lib/fmt.h"
 #include "spawn/link.h"
 #include "lib/msg.h"
+#include "lib/rawsys.h"
 #include "lib/signals.h"
 #include "lib/sys.h"
 
@@ -24,7 +32,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
+#include <termios.h>
 #include <unistd.h>
 
 enum stage {
@@ -32,7 +43,6 @@ enum stage {
 	STAGE_SETPGID,
 	STAGE_FOREGROUND,
 	STAGE_CTTY,
-	STAGE_LISTEN_PID,
 	STAGE_CAPS,
 	STAGE_MASK,
 	STAGE_EXEC,
@@ -45,23 +55,25 @@ struct report {
 	int32_t detail; /* STAGE_CAPS: the enum caps_step */
 };
 
-/* In the child: report and leave. */
-static noreturn void fail(int report, enum stage stage, int err, int detail)
+/* In the child: report and leave, with the code the caller sees. */
+static noreturn void leave(int report, enum stage stage, long err, int detail, int code)
 {
-	struct report r = { stage, err, detail };
+	struct report r = { stage, (int32_t)err, detail };
 
-	(void)sys_write(report, &r, sizeof(r));
-	_exit(EXIT_NSINIT_FAILED);
+	(void)RAW(SYS_write, report, &r, sizeof(r));
+	for (;;)
+		(void)RAW(SYS_exit_group, code);
 }
 
-/* In the child: report that execve failed and leave with the code the
- * caller would see from a shell. */
+static noreturn void fail(int report, enum stage stage, long err, int detail)
+{
+	leave(report, stage, err, detail, EXIT_NSINIT_FAILED);
+}
+
+/* execve failed: the code a shell would give. */
 static noreturn void fail_exec(int report, enum stage stage, int err)
 {
-	struct report r = { stage, err, 0 };
-
-	(void)sys_write(report, &r, sizeof(r));
-	_exit(exitcode_from_exec_errno(err));
+	leave(report, stage, err, 0, exitcode_from_exec_errno(err));
 }
 
 /* The session and process group. By default the command leads a process
@@ -76,48 +88,58 @@ static noreturn void fail_exec(int report, enum stage stage, int err)
  * background raises no SIGTTOU. */
 static void set_session(const struct command_request *rq, int report)
 {
+	struct termios t;
+	long r;
+
 	if (rq->session != SESSION_GROUP) {
-		if (setsid() < 0)
-			fail(report, STAGE_SETSID, errno, 0);
-		if (rq->session == SESSION_CTTY && isatty(STDIN_FILENO) &&
-		    ioctl(STDIN_FILENO, TIOCSCTTY, 0) < 0 && errno != EPERM)
-			fail(report, STAGE_CTTY, errno, 0);
+		if ((r = RAW(SYS_setsid)) < 0)
+			fail(report, STAGE_SETSID, -r, 0);
+		if (rq->session == SESSION_CTTY && RAW(SYS_ioctl, STDIN_FILENO, TCGETS, &t) == 0 &&
+		    (r = RAW(SYS_ioctl, STDIN_FILENO, TIOCSCTTY, 0)) < 0 && r != -EPERM)
+			fail(report, STAGE_CTTY, -r, 0);
 		return;
 	}
-	if (setpgid(0, 0) < 0)
-		fail(report, STAGE_SETPGID, errno, 0);
-	if (rq->tty_foreground && tcsetpgrp(STDIN_FILENO, getpid()) < 0)
-		fail(report, STAGE_FOREGROUND, errno, 0);
+	if ((r = RAW(SYS_setpgid, 0, 0)) < 0)
+		fail(report, STAGE_SETPGID, -r, 0);
+	if (rq->tty_foreground) {
+		pid_t self = (pid_t)RAW(SYS_getpid);
+
+		if ((r = RAW(SYS_ioctl, STDIN_FILENO, TIOCSPGRP, &self)) < 0)
+			fail(report, STAGE_FOREGROUND, -r, 0);
+	}
 }
 
 /* execve, or, for a file without #! that the kernel cannot run (ENOEXEC),
- * /bin/sh with it, as glibc's execvp, tini and dumb-init do. */
-static int exec_one(const char *path, char *const *argv)
+ * /bin/sh with it, as glibc's execvp, tini and dumb-init do. Returns the
+ * errno. The argv for sh is mapped, not allocated: malloc is PID 1's. */
+static int exec_one(const char *path, char *const *argv, char *const *envp)
 {
-	static char sh_name[] = "sh";
+	static const char sh_name[] = "sh";
+	long r = RAW(SYS_execve, path, argv, envp);
 	size_t n = 0;
-	char **sh;
+	const char **sh;
 
-	execv(path, argv);
-	if (errno != ENOEXEC)
-		return errno;
+	if (r != -ENOEXEC)
+		return (int)-r;
 	while (argv[n])
 		n++;
-	sh = malloc((n + 2) * sizeof(*sh));
-	if (!sh)
+	r = RAW(SYS_mmap, NULL, (n + 2) * sizeof(*sh), PROT_READ | PROT_WRITE,
+		MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (r < 0 && r > -4096)
 		return ENOEXEC;
+	sh = (const char **)r;
 	sh[0] = sh_name;
-	sh[1] = (char *)(uintptr_t)path; /* execv's argv is not const, but is not written */
-	memcpy(sh + 2, argv + 1, n * sizeof(*sh)); /* argv[1..n-1] and the NULL */
-	execv("/bin/sh", sh);
-	free(sh);
+	sh[1] = path;
+	for (size_t i = 1; i <= n; i++) /* argv[1..n-1] and the NULL */
+		sh[i + 1] = argv[i];
+	(void)RAW(SYS_execve, "/bin/sh", sh, envp);
 	return ENOEXEC;
 }
 
 /* Did execve's ENOENT come from the interpreter of a file that exists? */
 static bool interpreter_missing(int err, const char *path)
 {
-	return err == ENOENT && access(path, F_OK) == 0;
+	return err == ENOENT && RAW(SYS_faccessat, AT_FDCWD, path, F_OK, 0) == 0;
 }
 
 /* execvp, with the same rules in the static and the dynamic build: a name
@@ -125,7 +147,7 @@ static bool interpreter_missing(int err, const char *path)
  * entry is the current directory, EACCES from one entry is remembered while
  * the search goes on. Returns the errno to report; *interp says that a file
  * was found whose #! interpreter is missing. */
-static int exec_search(char *const *argv, bool *interp)
+static int exec_search(char *const *argv, char *const *envp, bool *interp)
 {
 	const char *name = argv[0], *path = getenv("PATH");
 	int err = ENOENT, e;
@@ -135,7 +157,7 @@ static int exec_search(char *const *argv, bool *interp)
 	if (!*name)
 		return ENOENT;
 	if (strchr(name, '/')) {
-		e = exec_one(name, argv);
+		e = exec_one(name, argv, envp);
 		*interp = interpreter_missing(e, name);
 		return e;
 	}
@@ -147,7 +169,7 @@ static int exec_search(char *const *argv, bool *interp)
 
 		if (fmt(full, sizeof(full), "%.*s%s%s", (int)len, p, len ? "/" : "", name) <
 		    sizeof(full) - 1) {
-			e = exec_one(full, argv);
+			e = exec_one(full, argv, envp);
 			if (interpreter_missing(e, full)) {
 				*interp = true;
 				return e;
@@ -163,49 +185,110 @@ static int exec_search(char *const *argv, bool *interp)
 	}
 }
 
-static noreturn void child(const struct command_request *rq, int report)
+static noreturn void child(struct command_launch *l)
 {
+	const struct command_request *rq = &l->rq;
+	int report = l->child_end;
+	struct link_msg hello;
 	bool interp;
 	char go;
-	int err;
+	long r;
 
 	set_session(rq, report);
-	if (rq->rewrite_listen_pid) {
-		char pid[16];
-
-		fmt(pid, sizeof(pid), "%d", (int)getpid());
-		if (setenv("LISTEN_PID", pid, 1) < 0)
-			fail(report, STAGE_LISTEN_PID, errno, 0);
-	}
-	if (caps_in_child(rq->caps) < 0)
-		fail(report, STAGE_CAPS, errno, CAPS_SETS);
+	/* The digits go after "LISTEN_PID=", in a buffer that is ours alone. */
+	if (rq->rewrite_listen_pid)
+		fmt(l->listen_pid + 11, sizeof(l->listen_pid) - 11, "%ld",
+		    RAW(SYS_getpid));
+	if ((r = caps_in_child(rq->caps)) < 0)
+		fail(report, STAGE_CAPS, -r, CAPS_SETS);
 	/* Tell the relay our pid as it sees it (the kernel adds it). */
 	if (rq->hello_sock >= 0)
-		(void)link_send(rq->hello_sock, LINK_HELLO, 0, 0, NULL, 0, -1);
+		(void)RAW(SYS_sendto, rq->hello_sock, &hello, link_hello(&hello), MSG_DONTWAIT, NULL,
+			  0);
 	/* EOF: PID 1 gave up on us. */
-	if (sys_read(report, &go, 1) != 1)
-		_exit(EXIT_NSINIT_FAILED);
-	if (signals_give_back(rq->mask) < 0)
-		fail(report, STAGE_MASK, errno, 0);
-	err = exec_search(rq->argv, &interp);
-	fail_exec(report, interp ? STAGE_INTERPRETER : STAGE_EXEC, err);
+	if (RAW(SYS_read, report, &go, 1) != 1)
+		for (;;)
+			(void)RAW(SYS_exit_group, EXIT_NSINIT_FAILED);
+	if ((r = signals_give_back(rq->mask)) < 0)
+		fail(report, STAGE_MASK, -r, 0);
+	r = exec_search(rq->argv, l->envp, &interp);
+	fail_exec(report, interp ? STAGE_INTERPRETER : STAGE_EXEC, (int)r);
+}
+
+/* clone3's entry: the launch, in PID 1's memory, is all it is given. */
+static void child_entry(void *launch)
+{
+	child(launch);
+}
+
+/* The command's environment: environ, but with every LISTEN_PID entry
+ * replaced by the child's own, which it fills in. */
+static char **environment(const struct command_request *rq, char *listen_pid)
+{
+	size_t n = 0;
+	char **envp;
+
+	if (!rq->rewrite_listen_pid)
+		return environ;
+	while (environ[n])
+		n++;
+	envp = calloc(n + 1, sizeof(*envp));
+	if (!envp)
+		die_errno("cannot set LISTEN_PID for the command");
+	memcpy(listen_pid, "LISTEN_PID=", 12);
+	for (size_t i = 0; i < n; i++)
+		envp[i] = strncmp(environ[i], "LISTEN_PID=", 11) ? environ[i] : listen_pid;
+	return envp;
+}
+
+/* Let go of what the child needed until its execve. */
+static void release(struct command_launch *l)
+{
+	if (l->report >= 0)
+		close(l->report);
+	l->report = -1;
+	if (l->envp && l->envp != environ)
+		free(l->envp);
+	l->envp = NULL;
+	if (l->stack)
+		(void)munmap(l->stack, l->stack_size);
+	l->stack = NULL;
 }
 
 void command_start(const struct command_request *rq, struct command_launch *l)
 {
 	int sv[2];
+	long pid;
 
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
 		die_errno("cannot create a socket pair");
-	l->pid = fork();
-	if (l->pid < 0)
-		die("cannot fork the command: %s%s", strerror(errno), msg_fork_hint(errno));
-	if (l->pid == 0) {
-		close(sv[0]);
-		child(rq, sv[1]);
-	}
-	close(sv[1]);
+	l->rq = *rq;
+	l->caps = *rq->caps;
+	l->rq.caps = &l->caps;
+	l->envp = environment(rq, l->listen_pid);
+	l->child_end = sv[1];
 	l->report = sv[0];
+	/* The child closes nothing of ours: sv[0] is close-on-exec, and it
+	 * never reads from it. */
+	l->stack_size = 64 * 1024;
+	l->stack = mmap(NULL, l->stack_size, PROT_READ | PROT_WRITE,
+			MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK | MAP_NORESERVE, -1, 0);
+	if (l->stack == MAP_FAILED) {
+		l->stack = NULL;
+		pid = -ENOMEM;
+	} else {
+		pid = raw_clone_vm(l->stack, l->stack_size, child_entry, l);
+	}
+	if (pid < 0) {
+		/* No clone3 here, or no CLONE_VM for it: a fork runs the same. */
+		pid = fork();
+		if (pid == 0)
+			child(l);
+		if (pid < 0)
+			die("cannot fork the command: %s%s", strerror(errno), msg_fork_hint(errno));
+	}
+	l->pid = (pid_t)pid;
+	close(sv[1]);
 }
 
 int command_go(struct command_launch *l)
@@ -221,7 +304,6 @@ static void report_failure(const char *name, const struct report *r)
 		[STAGE_SETPGID] = "make a process group for it",
 		[STAGE_FOREGROUND] = "give it the terminal's foreground",
 		[STAGE_CTTY] = "give it the terminal as its controlling terminal",
-		[STAGE_LISTEN_PID] = "set LISTEN_PID for it",
 		[STAGE_MASK] = "give it back the signal mask",
 	};
 
@@ -250,12 +332,18 @@ int command_outcome(struct command_launch *l, const char *name)
 	struct report r;
 	ssize_t n = sys_read(l->report, &r, sizeof(r));
 
-	close(l->report);
-	l->report = -1;
 	/* Closed by a successful execve, or by a signal that killed the
-	 * child before it: both are the command's own exit from here on. */
-	if (n == 0)
+	 * child before it: both are the command's own exit from here on, and
+	 * either way the child has left our memory (exec and exit both drop
+	 * it before they close its fds). */
+	if (n == 0) {
+		release(l);
 		return 0;
+	}
+	/* A child that reported may still be on its stack, on its way to
+	 * _exit: the stack stays mapped (PID 1 is about to end anyway). */
+	l->stack = NULL;
+	release(l);
 	if (n != (ssize_t)sizeof(r)) {
 		warn("the command's child died before running '%s'", name);
 		return EXIT_NSINIT_FAILED;
@@ -272,7 +360,5 @@ void command_abort(struct command_launch *l)
 
 	(void)kill(l->pid, SIGKILL);
 	(void)sys_waitpid(l->pid, &status, 0);
-	if (l->report >= 0)
-		close(l->report);
-	l->report = -1;
+	release(l);
 }

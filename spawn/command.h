@@ -26,14 +26,24 @@ struct command_request {
 	int hello_sock;          /* the link to send LINK_HELLO on, or -1 */
 };
 
+/* One start of the command. The child may share PID 1's memory until its
+ * execve, so everything it reads lives here, in PID 1's struct pid1, and
+ * stays as it is until command_outcome(). */
 struct command_launch {
 	pid_t pid;
-	int report; /* our end of the child's close-on-exec socket, or -1 */
+	int report;      /* our end of the child's close-on-exec socket, or -1 */
+	int child_end;   /* the child's end */
+	struct command_request rq;
+	struct caps_plan caps;
+	char **envp;     /* the command's environment: environ, or a copy */
+	char listen_pid[32]; /* "LISTEN_PID=<pid>", the child writes the pid */
+	void *stack;     /* the child's own stack while it shares our memory */
+	size_t stack_size;
 };
 
-/* Fork the command's child, which sets up its session, LISTEN_PID and
+/* Start the command's child, which sets up its session, LISTEN_PID and
  * capabilities, then waits for command_go() and execs. Dies (exit 125) if
- * it cannot fork; nothing runs then. */
+ * it cannot; nothing runs then. */
 void command_start(const struct command_request *rq, struct command_launch *l);
 
 /* Let the child exec. Returns 0, or -1 with errno. */

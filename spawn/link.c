@@ -48,6 +48,13 @@ void link_wait_go(int sock)
 		_exit(EXIT_NSINIT_FAILED); /* the relay has printed why */
 }
 
+size_t link_hello(struct link_msg *m)
+{
+	memset(m, 0, HEADER_LEN);
+	m->type = LINK_HELLO;
+	return HEADER_LEN;
+}
+
 int link_send(int sock, int type, int value, int flags, const void *payload, size_t len,
 	      int fd)
 {

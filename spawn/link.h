@@ -60,6 +60,11 @@ struct link_msg {
 	char payload[LINK_PAYLOAD_MAX];
 };
 
+/* A LINK_HELLO message into *m, for the command's child, which shares PID
+ * 1's memory and so cannot call link_send (errno): it sends the returned
+ * number of bytes of *m as one message itself. */
+size_t link_hello(struct link_msg *m);
+
 /* Send a message with len bytes of payload, with fd attached if fd >= 0.
  * Never blocks. Returns 0 (also when the other side is gone, which its own
  * loop sees), or -1 with errno (EAGAIN: the socket is full). */

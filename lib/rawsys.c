@@ -1,0 +1,145 @@
+/* The system call entry, by architecture: x86_64 and aarch64 here; other
+ * architectures go through libc's syscall(2) and never share memory with
+ * the child (raw_clone_vm says ENOSYS, and the caller forks). */
+#include "lib/rawsys.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdint.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#ifndef SYS_clone3
+#define SYS_clone3 435
+#endif
+#ifndef CLONE_VM
+#define CLONE_VM 0x00000100
+#endif
+
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+#define RAW_NO_CLONE_VM 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define RAW_NO_CLONE_VM 1
+#endif
+#endif
+
+/* The start of struct clone_args (<linux/sched.h>, version 0). */
+struct clone_args_v0 {
+	uint64_t flags, pidfd, child_tid, parent_tid, exit_signal, stack, stack_size, tls;
+};
+
+#if defined(__x86_64__)
+
+long raw_syscall(long n, long a, long b, long c, long d, long e, long f)
+{
+	register long r10 __asm__("r10") = d;
+	register long r8 __asm__("r8") = e;
+	register long r9 __asm__("r9") = f;
+	long ret;
+
+	__asm__ volatile("syscall"
+			 : "=a"(ret)
+			 : "a"(n), "D"(a), "S"(b), "d"(c), "r"(r10), "r"(r8), "r"(r9)
+			 : "rcx", "r11", "memory");
+	return ret;
+}
+
+/* The child starts on the new stack (16-byte aligned at its top) with every
+ * register as the parent had it but rax (0): r12 and r13 carry fn and arg.
+ * fn must not return; hlt faults if it does. */
+__attribute__((unused)) static long clone_entry(struct clone_args_v0 *args, void (*fn)(void *), void *arg)
+{
+	register void (*r12)(void *) __asm__("r12") = fn;
+	register void *r13 __asm__("r13") = arg;
+	long ret;
+
+	__asm__ volatile("syscall\n\t"
+			 "test %%rax, %%rax\n\t"
+			 "jnz 1f\n\t"
+			 "xor %%ebp, %%ebp\n\t"
+			 "mov %%r13, %%rdi\n\t"
+			 "call *%%r12\n\t"
+			 "hlt\n"
+			 "1:"
+			 : "=a"(ret)
+			 : "a"((long)SYS_clone3), "D"(args), "S"(sizeof(*args)), "r"(r12), "r"(r13)
+			 : "rcx", "r11", "memory");
+	return ret;
+}
+
+#elif defined(__aarch64__)
+
+long raw_syscall(long n, long a, long b, long c, long d, long e, long f)
+{
+	register long x8 __asm__("x8") = n;
+	register long x0 __asm__("x0") = a;
+	register long x1 __asm__("x1") = b;
+	register long x2 __asm__("x2") = c;
+	register long x3 __asm__("x3") = d;
+	register long x4 __asm__("x4") = e;
+	register long x5 __asm__("x5") = f;
+
+	__asm__ volatile("svc #0"
+			 : "+r"(x0)
+			 : "r"(x8), "r"(x1), "r"(x2), "r"(x3), "r"(x4), "r"(x5)
+			 : "memory");
+	return x0;
+}
+
+/* As on x86_64: x9 and x10 carry fn and arg into the child; brk faults if
+ * fn returns. */
+__attribute__((unused)) static long clone_entry(struct clone_args_v0 *args, void (*fn)(void *), void *arg)
+{
+	register long x8 __asm__("x8") = SYS_clone3;
+	register long x0 __asm__("x0") = (long)args;
+	register long x1 __asm__("x1") = (long)sizeof(*args);
+	register void (*x9)(void *) __asm__("x9") = fn;
+	register void *x10 __asm__("x10") = arg;
+
+	__asm__ volatile("svc #0\n\t"
+			 "cbnz x0, 1f\n\t"
+			 "mov x29, xzr\n\t"
+			 "mov x30, xzr\n\t"
+			 "mov x0, x10\n\t"
+			 "blr x9\n\t"
+			 "brk #0\n"
+			 "1:"
+			 : "+r"(x0)
+			 : "r"(x8), "r"(x1), "r"(x9), "r"(x10)
+			 : "memory");
+	return x0;
+}
+
+#else
+
+#define RAW_NO_CLONE_VM 1
+
+long raw_syscall(long n, long a, long b, long c, long d, long e, long f)
+{
+	long r = syscall(n, a, b, c, d, e, f);
+
+	return r < 0 ? -errno : r;
+}
+
+#endif
+
+long raw_clone_vm(void *stack, size_t size, void (*fn)(void *), void *arg)
+{
+#ifdef RAW_NO_CLONE_VM
+	(void)stack;
+	(void)size;
+	(void)fn;
+	(void)arg;
+	return -ENOSYS;
+#else
+	struct clone_args_v0 args = {
+		.flags = CLONE_VM,
+		.exit_signal = SIGCHLD,
+		.stack = (uint64_t)(uintptr_t)stack,
+		.stack_size = size,
+	};
+
+	return clone_entry(&args, fn, arg);
+#endif
+}

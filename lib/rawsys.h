@@ -1,0 +1,25 @@
+/* System calls for the command's child, which shares PID 1's memory until
+ * its execve (clone3 with CLONE_VM, as posix_spawn does, but without
+ * CLONE_VFORK, so that PID 1 goes on meanwhile). errno lives in memory the
+ * two share, so these return -errno and never touch it. */
+#ifndef NSINIT_RAWSYS_H
+#define NSINIT_RAWSYS_H
+
+#include <stddef.h>
+
+/* syscall(2) without errno: the result, or -errno. */
+long raw_syscall(long n, long a, long b, long c, long d, long e, long f);
+
+/* RAW(SYS_x, args...): up to six arguments, the rest 0. */
+#define RAW(...) raw_syscall_args(__VA_ARGS__, 0, 0, 0, 0, 0, 0, 0)
+#define raw_syscall_args(n, a, b, c, d, e, f, ...)                                    \
+	raw_syscall((n), (long)(a), (long)(b), (long)(c), (long)(d), (long)(e), (long)(f))
+
+/* clone3 with CLONE_VM and SIGCHLD onto [stack, stack + size): the child
+ * runs fn(arg), which must not return, on that stack, in our memory. Returns
+ * the child's pid, or -errno: -ENOSYS where clone3 is refused (seccomp,
+ * valgrind, a kernel before 5.3), where the sanitizers would lose track of
+ * the stack, or on an architecture without the entry written here. */
+long raw_clone_vm(void *stack, size_t size, void (*fn)(void *), void *arg);
+
+#endif
