@@ -144,6 +144,12 @@ Test(signals, early_signal_is_not_lost)
 	 * right after nsinit's exec, long before the command runs; the relay
 	 * still has to deliver it to the command.
 	 */
+	/* PID 1 forwards at once, to a child that may not have called execve
+	 * yet: the kernel keeps a blocked signal pending across execve, but
+	 * valgrind drops it there (a forked child of any program under
+	 * valgrind --trace-children=no loses it, nsinit or not). */
+	if (hs_wrapped())
+		cr_skip_test("valgrind drops a signal pending across a child's execve");
 	struct hs_proc p;
 	struct hs_opts o = {.prep = block_usr1};
 	hs_spawn(&p, &o, HS_ARGV("--", hs_probe(), "signals", "1"));
