@@ -84,7 +84,7 @@ $(BUILD)/noclone3: tests/helpers/noclone3.c
 # when missing, so that a machine without network access still works once set up.
 deps:
 	@sh packaging/install.sh libcriterion-dev libcap-dev pkg-config procps util-linux \
-		python3 bash busybox-static
+		python3 bash busybox-static strace
 
 unit: deps $(BUILD)/unit-tests
 	$(BUILD)/unit-tests

@@ -4,6 +4,7 @@
 #include "init/daemons.h"
 
 #include "lib/fmt.h"
+#include "lib/procstat.h"
 #include "lib/msg.h"
 #include "lib/readfile.h"
 
@@ -17,21 +18,12 @@
 /* Is pid a session leader? Its name goes into name. */
 static bool leads_a_session(int proc, long pid, char *name, size_t len)
 {
-	char path[40], buf[512], *open, *close_paren, *end;
+	struct procstat st;
 
-	fmt(path, sizeof(path), "%ld/stat", pid);
-	if (read_small_at(proc, path, buf, sizeof(buf)) <= 0)
+	if (!procstat_read(proc, pid, &st))
 		return false;
-	/* "PID (NAME) STATE PPID PGRP SESSION ...": NAME may hold ") ". */
-	open = strchr(buf, '(');
-	close_paren = strrchr(buf, ')');
-	if (!open || !close_paren || close_paren < open)
-		return false;
-	fmt(name, len, "%.*s", (int)(close_paren - open - 1), open + 1);
-	end = close_paren + 1;
-	for (int field = 0; field < 3 && end; field++) /* state, ppid, pgrp */
-		end = strchr(end + 1, ' ');
-	return end && strtol(end + 1, NULL, 10) == pid;
+	fmt(name, len, "%s", st.name);
+	return st.session == pid;
 }
 
 void daemons_warn(int proc)

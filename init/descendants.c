@@ -23,6 +23,7 @@
 
 #include "lib/fmt.h"
 #include "lib/msg.h"
+#include "lib/procstat.h"
 #include "lib/sys.h"
 
 #include <errno.h>
@@ -87,29 +88,12 @@ static ssize_t read_proc(int proc, const char *path, char *buf, size_t len)
 /* The parent and start time of pid from PID/stat; false if gone. */
 static bool read_stat(pid_t pid, pid_t *ppid, long *start)
 {
-	char path[32], buf[512], *p, *end;
-	long parent;
+	struct procstat st;
 
-	fmt(path, sizeof(path), "%d/stat", (int)pid);
-	if (read_proc(state.proc, path, buf, sizeof(buf)) <= 0)
+	if (!procstat_read(state.proc, pid, &st) || st.ppid < 0)
 		return false;
-	/* "PID (NAME) STATE PPID ... STARTTIME(22) ...": the name may hold
-	 * spaces and ')', so skip to the last ')'. (strtol, not sscanf: scanf
-	 * costs 12 KiB static.) */
-	p = strrchr(buf, ')');
-	if (!p || p[1] != ' ' || !p[2] || p[3] != ' ')
-		return false;
-	parent = strtol(p + 4, &end, 10);
-	if (end == p + 4 || parent < 0)
-		return false;
-	*ppid = (pid_t)parent;
-	/* end is at the space before field 5; step to the one before 22. */
-	for (int field = 5; field < 22; field++) {
-		end = strchr(end + 1, ' ');
-		if (!end)
-			return false;
-	}
-	*start = strtol(end + 1, NULL, 10);
+	*ppid = (pid_t)st.ppid;
+	*start = st.start;
 	return true;
 }
 

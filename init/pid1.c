@@ -13,6 +13,7 @@
 #include "lib/jobstats.h"
 #include "spawn/link.h"
 #include "lib/msg.h"
+#include "lib/procstat.h"
 #include "lib/signals.h"
 #include "lib/sys.h"
 #include "spawn/terminal.h"
@@ -280,6 +281,20 @@ static int start(struct pid1 *p, const sigset_t *original_mask, bool removes_pid
 	return 0;
 }
 
+/* The child's report closed empty: did it call execve, or die first? The
+ * kernel clears PF_FORKNOEXEC in execve before the close-on-exec fds close,
+ * so a flag still set means that the child's end closed as it died: a
+ * signal forwarded while it started (a stop that came early) killed it.
+ * Without a procfs to ask, it counts as started. */
+static bool died_before_execve(const struct pid1 *p)
+{
+	int proc = p->owns_namespace ? p->proc_fd : descendants_fd();
+	struct procstat st;
+
+	return proc >= 0 && procstat_read(proc, p->launch.pid, &st) &&
+	       (st.flags & PROCSTAT_FORKNOEXEC);
+}
+
 void pid1_start_outcome(struct pid1 *p)
 {
 	int code;
@@ -289,6 +304,11 @@ void pid1_start_outcome(struct pid1 *p)
 	code = command_outcome(&p->launch, p->opts->command[0]);
 	if (code) {
 		p->start_code = code;
+		return;
+	}
+	if (died_before_execve(p)) {
+		note("the command's child was killed before it ran '%s'", p->opts->command[0]);
+		p->start_code = START_KILLED;
 		return;
 	}
 	/* With a relay, the relay writes command_started; without one, PID 1
@@ -308,7 +328,7 @@ int pid1_run(const struct options *opts, const sigset_t *original_mask, int rela
 		.owns_namespace = getpid() == 1,
 		.relay_sock = relay_sock,
 		.proc_fd = -1,
-		.launch = { .pid = 0, .report = -1 },
+		.launch = { .pid = 0, .report = -1, .go = -1 },
 	};
 	int sigfd = signals_open_fd(), code;
 
@@ -369,9 +389,11 @@ int pid1_run(const struct options *opts, const sigset_t *original_mask, int rela
 	/* timeout(1)'s code, whatever the stopped command exited with. */
 	if (p.timed_out)
 		code = EXIT_TIMED_OUT;
-	/* The command never ran: nsinit's own failure, which -e never hides. */
+	/* The command never ran: nsinit's own failure, which -e never hides,
+	 * or a signal that killed its child first, which says so (128+N). */
 	if (p.start_code)
-		code = p.start_code;
+		code = p.start_code == START_KILLED ? exitcode_from_status(p.command_status)
+						    : p.start_code;
 	if (relay_sock < 0) {
 		struct job_stats stats;
 

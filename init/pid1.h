@@ -24,7 +24,8 @@ struct pid1 {
 	const struct options *opts;
 	pid_t command;       /* the command's pid while it runs, else 0 */
 	struct command_launch launch; /* its report pipe, until execve's outcome */
-	int start_code;      /* a step before the command ran failed: the code */
+	int start_code;      /* the command never ran: a step before it failed
+			      * (the code), or START_KILLED */
 	pid_t command_group; /* the process group it led (its first pid) */
 	int command_status;  /* its wait status, once it has exited */
 	bool command_done;
@@ -51,6 +52,9 @@ struct pid1 {
  * removes at exit, kept open; else -1. */
 int pid1_run(const struct options *opts, const sigset_t *original_mask, int relay_sock,
 	     int pidfile_dirfd);
+
+/* start_code: a signal killed the command's child before its execve. */
+#define START_KILLED (-1)
 
 /* pid1.c: read how the command's execve went, once its report pipe is
  * readable (or its child is gone); nothing once it is known. */

@@ -71,23 +71,31 @@ static const char *describe(int status, char *buf, size_t len)
 }
 
 /* Wait for one exited child without blocking. With -v, peek first (WNOWAIT)
- * so that the zombie's name can still be read before it is gone. Returns
- * its pid, 0 if none has exited, -1 with errno ECHILD if there are none. */
-static pid_t reap_one(int proc, bool want_name, int *status, char *name, size_t name_len)
+ * so that the zombie's name can still be read before it is gone; the same
+ * while the command's execve has no outcome yet, which the zombie decides
+ * (pid1_start_outcome). Returns its pid, 0 if none has exited, -1 with
+ * errno ECHILD if there are none. */
+static pid_t reap_one(struct pid1 *p, int proc, bool want_name, int *status, char *name,
+		      size_t name_len)
 {
+	bool starting = p->launch.report >= 0;
 	siginfo_t info;
 
 	/* WUNTRACED, WCONTINUED: the command stopping and going on is news for
 	 * the relay (job control). */
-	if (!want_name)
+	if (!want_name && !starting)
 		return sys_waitpid(-1, status, WNOHANG | WUNTRACED | WCONTINUED);
 	memset(&info, 0, sizeof(info));
 	if (sys_waitid(P_ALL, 0, &info, WEXITED | WSTOPPED | WCONTINUED | WNOHANG | WNOWAIT) < 0)
 		return -1;
 	if (info.si_pid == 0)
 		return 0;
-	if (info.si_code != CLD_STOPPED && info.si_code != CLD_CONTINUED)
-		zombie_name(proc, info.si_pid, name, name_len);
+	if (info.si_code != CLD_STOPPED && info.si_code != CLD_CONTINUED) {
+		if (want_name)
+			zombie_name(proc, info.si_pid, name, name_len);
+		if (starting && info.si_pid == p->command)
+			pid1_start_outcome(p);
+	}
 	return sys_waitpid(info.si_pid, status, WNOHANG | WUNTRACED | WCONTINUED);
 }
 
@@ -99,7 +107,7 @@ bool reap_all(struct pid1 *p)
 	for (;;) {
 		char name[64] = "?", what[64];
 		int status;
-		pid_t pid = reap_one(proc, want_names, &status, name, sizeof(name));
+		pid_t pid = reap_one(p, proc, want_names, &status, name, sizeof(name));
 
 		if (pid == 0)
 			return false;
@@ -120,10 +128,9 @@ bool reap_all(struct pid1 *p)
 		}
 		p->reaped++;
 		if (pid == p->command) {
-			/* Its report first: a step that failed before execve
-			 * is nsinit's failure, reported as such, not an exit
-			 * of the command. */
-			pid1_start_outcome(p);
+			/* Its report came first (reap_one): a step that
+			 * failed before execve is nsinit's failure, reported
+			 * as such, not an exit of the command. */
 			/* A stopped command killed: its job must not stay stopped. */
 			pid1_command_continued(p);
 			p->command = 0;

@@ -1,11 +1,13 @@
 /* The command's child leaves only through execve or _exit. Every step it
- * takes before execve reports {stage, errno} through a close-on-exec socket
- * (musl's posix_spawn does the same with a pipe): it closes with no data
- * when execve succeeds, so one read tells success from failure without a
- * race, and a failed step is nsinit's failure, never the command's exit.
- * The same socket carries PID 1's go-ahead the other way: the child waits
- * for it just before execve, by when PID 1 has long sent it, so the wait
- * costs two system calls and no sleep.
+ * takes before execve reports {stage, errno} through a close-on-exec pipe
+ * (musl's posix_spawn does the same): it closes with no data when execve
+ * succeeds, so one read tells success from failure without a race, and a
+ * failed step is nsinit's failure, never the command's exit. A second pipe
+ * carries PID 1's go-ahead the other way: the child waits for it just
+ * before execve, by when PID 1 has long sent it, so the wait costs two
+ * system calls and no sleep. (Pipes, not a socket pair: a socket that
+ * closes with the go-ahead unread resets its peer, and the report would be
+ * lost.)
  *
  * The child shares PID 1's memory until execve (clone3 with CLONE_VM, on a
  * stack of its own): no page tables to copy, which is most of what a fork
@@ -28,6 +30,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -142,11 +145,13 @@ static bool interpreter_missing(int err, const char *path)
 	return err == ENOENT && RAW(SYS_faccessat, AT_FDCWD, path, F_OK, 0) == 0;
 }
 
-/* execvp, with the same rules in the static and the dynamic build: a name
- * without '/' is looked up in $PATH (musl's default when unset), an empty
- * entry is the current directory, EACCES from one entry is remembered while
- * the search goes on. Returns the errno to report; *interp says that a file
- * was found whose #! interpreter is missing. */
+/* execvp, with the same rules in the static and the dynamic build, glibc's
+ * and musl's: a name without '/' is looked up in $PATH (musl's default when
+ * unset), an empty entry is the current directory; the search goes on past
+ * an entry without the file (ENOENT, ENOTDIR, and glibc's ESTALE, ENODEV,
+ * ETIMEDOUT), remembers EACCES, and stops at any other error (ELOOP, say).
+ * A name longer than NAME_MAX is ENAMETOOLONG. Returns the errno to report;
+ * *interp says that a file was found whose #! interpreter is missing. */
 static int exec_search(char *const *argv, char *const *envp, bool *interp)
 {
 	const char *name = argv[0], *path = getenv("PATH");
@@ -161,6 +166,8 @@ static int exec_search(char *const *argv, char *const *envp, bool *interp)
 		*interp = interpreter_missing(e, name);
 		return e;
 	}
+	if (strlen(name) > NAME_MAX)
+		return ENAMETOOLONG;
 	if (!path)
 		path = "/usr/local/bin:/bin:/usr/bin";
 	for (const char *p = path;; p++) {
@@ -176,7 +183,8 @@ static int exec_search(char *const *argv, char *const *envp, bool *interp)
 			}
 			if (e == EACCES)
 				err = EACCES;
-			else if (e != ENOENT && e != ENOTDIR && e != ENAMETOOLONG && e != ELOOP)
+			else if (e != ENOENT && e != ENOTDIR && e != ESTALE && e != ENODEV &&
+				 e != ETIMEDOUT)
 				return e;
 		}
 		p += len;
@@ -194,6 +202,9 @@ static noreturn void child(struct command_launch *l)
 	char go;
 	long r;
 
+	/* PID 1's ends: its death must reach us as EOF. */
+	(void)RAW(SYS_close, l->report);
+	(void)RAW(SYS_close, l->go);
 	set_session(rq, report);
 	/* The digits go after "LISTEN_PID=", in a buffer that is ours alone. */
 	if (rq->rewrite_listen_pid)
@@ -206,7 +217,7 @@ static noreturn void child(struct command_launch *l)
 		(void)RAW(SYS_sendto, rq->hello_sock, &hello, link_hello(&hello), MSG_DONTWAIT, NULL,
 			  0);
 	/* EOF: PID 1 gave up on us. */
-	if (RAW(SYS_read, report, &go, 1) != 1)
+	if (RAW(SYS_read, l->go_end, &go, 1) != 1)
 		for (;;)
 			(void)RAW(SYS_exit_group, EXIT_NSINIT_FAILED);
 	if ((r = signals_give_back(rq->mask)) < 0)
@@ -247,6 +258,9 @@ static void release(struct command_launch *l)
 	if (l->report >= 0)
 		close(l->report);
 	l->report = -1;
+	if (l->go >= 0)
+		close(l->go);
+	l->go = -1;
 	if (l->envp && l->envp != environ)
 		free(l->envp);
 	l->envp = NULL;
@@ -257,19 +271,19 @@ static void release(struct command_launch *l)
 
 void command_start(const struct command_request *rq, struct command_launch *l)
 {
-	int sv[2];
+	int rp[2], gp[2];
 	long pid;
 
-	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
-		die_errno("cannot create a socket pair");
+	if (pipe2(rp, O_CLOEXEC) < 0 || pipe2(gp, O_CLOEXEC) < 0)
+		die_errno("cannot create a pipe");
 	l->rq = *rq;
 	l->caps = *rq->caps;
 	l->rq.caps = &l->caps;
 	l->envp = environment(rq, l->listen_pid);
-	l->child_end = sv[1];
-	l->report = sv[0];
-	/* The child closes nothing of ours: sv[0] is close-on-exec, and it
-	 * never reads from it. */
+	l->report = rp[0];
+	l->child_end = rp[1];
+	l->go = gp[1];
+	l->go_end = gp[0];
 	l->stack_size = 64 * 1024;
 	l->stack = mmap(NULL, l->stack_size, PROT_READ | PROT_WRITE,
 			MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK | MAP_NORESERVE, -1, 0);
@@ -288,12 +302,18 @@ void command_start(const struct command_request *rq, struct command_launch *l)
 			die("cannot fork the command: %s%s", strerror(errno), msg_fork_hint(errno));
 	}
 	l->pid = (pid_t)pid;
-	close(sv[1]);
+	close(l->child_end);
+	close(l->go_end);
 }
 
 int command_go(struct command_launch *l)
 {
-	return sys_write(l->report, "g", 1) == 1 ? 0 : -1;
+	ssize_t n = sys_write(l->go, "g", 1);
+
+	close(l->go);
+	l->go = -1;
+	/* EPIPE: the child is gone already; its report says why. */
+	return n == 1 || (n < 0 && errno == EPIPE) ? 0 : -1;
 }
 
 /* One line for a failed step. */

@@ -8,10 +8,12 @@
 #include "harness.h"
 
 #include <criterion/criterion.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 TestSuite(start, .fini = hs_fini, .timeout = HS_SUITE_TIMEOUT);
@@ -167,4 +169,111 @@ Test(start, an_exec_failure_is_named_and_never_hidden_by_e)
 		free(text);
 		unlink(path);
 	}
+}
+
+/* Breaker finding: a step of the child that fails before the go-ahead
+ * (here setpgid, failed by strace) lost its report: PID 1's go-ahead hit
+ * a closed socket ("Broken pipe"), or the socket's reset ate the report
+ * ("the child died"). The line must name the step, every time. */
+Test(start, a_step_that_fails_before_the_go_ahead_is_named)
+{
+	if (hs_wrapped())
+		cr_skip_test("strace and valgrind do not nest");
+	if (system("strace -V >/dev/null 2>&1") != 0)
+		cr_skip_test("no strace here");
+	for (int i = 0; i < 10; i++) {
+		struct hs_proc p;
+		struct hs_opts o = {.prefix = HS_ARGV("strace", "-qq", "-f", "-o", "/dev/null", "-e",
+						      "inject=setpgid:error=EPERM:when=1")};
+		hs_run(&p, &o, HS_ARGV("-s", "--", "true"), hs_ms(20000));
+		cr_assert_eq(hs_code(&p), 125, "run %d: %s\n%s", i, hs_status_str(&p), S(p.err));
+		cr_assert_str_eq(S(p.err),
+				 "nsinit: cannot make a process group for it before running 'true': "
+				 "Operation not permitted\n",
+				 "run %d", i);
+		hs_cleanup(&p);
+	}
+}
+
+/* Breaker finding: a SIGTERM that killed the child before its execve made
+ * `-e 143 -- /nonexistent` exit 0, with command_started and a
+ * command_exited named "nsinit" in the events. Either the exec failure
+ * wins (127, named) or the signal does (143, which -e does not turn into
+ * 0, with no command_started); never 0. The delay only moves the signal
+ * across the start; nothing waits on it. */
+Test(start, a_signal_during_the_start_is_never_the_commands_exit)
+{
+	int runs = hs_wrapped() ? 20 : 300;
+	char path[] = "/tmp/nsinit-early-XXXXXX", arg[64], names[256];
+
+	temp_events(path, arg, sizeof(arg));
+	for (int i = 0; i < runs; i++) {
+		struct hs_proc p;
+		cr_assert(truncate(path, 0) == 0);
+		hs_spawn(&p, NULL, HS_ARGV("-e", "143", arg, "--", "/nonexistent/cmd"));
+		struct timespec d = {0, (i % 12) * 500000L};
+		nanosleep(&d, NULL);
+		(void)kill(p.pid, SIGTERM);
+		cr_assert(hs_wait(&p, hs_ms(10000)), "run %d: nsinit did not exit", i);
+		(void)hs_read_eof(&p, HS_BOTH, hs_ms(10000));
+		int code = hs_code(&p);
+		char *text = hs_slurp(path);
+		cr_assert(text);
+		event_names(text, names, sizeof(names));
+		/* -SIGTERM: the signal came before nsinit could block it (its
+		 * first steps after execve, as for any program). */
+		cr_assert(code == 127 || code == 143 || code == -SIGTERM,
+			  "run %d: exit %s\nstderr:\n%s\nevents:\n%s", i, hs_status_str(&p), S(p.err),
+			  text);
+		if (code == 127)
+			cr_assert(strstr(S(p.err), "cannot run '/nonexistent/cmd'"), "run %d: %s", i,
+				  S(p.err));
+		cr_assert(!strstr(names, "command_started") && !strstr(names, "command_exited"),
+			  "run %d: a command that never ran was started or exited:\n%s", i, text);
+		free(text);
+		hs_cleanup(&p);
+	}
+	unlink(path);
+}
+
+/* Breaker finding: the PATH search went on past a symbolic link loop and
+ * called a 300-character name "not found". execvp (glibc's and musl's, and
+ * so env(1)) stops at any error but "no such file here", and says a name
+ * longer than NAME_MAX is too long: 126, with the reason. */
+Test(start, the_path_search_stops_where_execvp_stops)
+{
+	char dir[] = "/tmp/nsinit-path-XXXXXX", a[128], b[128], d2[128], env[400], name[301];
+	cr_assert(mkdtemp(dir));
+	snprintf(a, sizeof a, "%s/loop1", dir);
+	snprintf(b, sizeof b, "%s/loop2", dir);
+	snprintf(d2, sizeof d2, "%s/d2", dir);
+	cr_assert(symlink(b, a) == 0 && symlink(a, b) == 0 && mkdir(d2, 0755) == 0);
+	char foo[160];
+	snprintf(foo, sizeof foo, "%s/foo", d2);
+	FILE *f = fopen(foo, "w");
+	cr_assert(f);
+	fputs("#!/bin/sh\necho ran\n", f);
+	fclose(f);
+	cr_assert(chmod(foo, 0755) == 0);
+
+	struct hs_proc p;
+	snprintf(env, sizeof env, "PATH=%s:%s", a, d2);
+	hs_run(&p, &(struct hs_opts){.env = HS_ARGV(env)}, HS_ARGV("--", "foo"), hs_ms(10000));
+	cr_expect_eq(hs_code(&p), 126, "%s\n%s", hs_status_str(&p), S(p.out));
+	cr_expect_str_eq(S(p.err), "nsinit: cannot run 'foo': Too many levels of symbolic links\n");
+	hs_cleanup(&p);
+
+	memset(name, 'a', 300);
+	name[300] = '\0';
+	snprintf(env, sizeof env, "PATH=%s", d2);
+	hs_run(&p, &(struct hs_opts){.env = HS_ARGV(env)}, HS_ARGV("--", name), hs_ms(10000));
+	cr_expect_eq(hs_code(&p), 126, "%s", hs_status_str(&p));
+	cr_expect(strstr(S(p.err), "File name too long"), "%s", S(p.err));
+	hs_cleanup(&p);
+
+	unlink(a);
+	unlink(b);
+	unlink(foo);
+	rmdir(d2);
+	rmdir(dir);
 }
