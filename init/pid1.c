@@ -328,7 +328,7 @@ int pid1_run(const struct options *opts, const sigset_t *original_mask, int rela
 		.owns_namespace = getpid() == 1,
 		.relay_sock = relay_sock,
 		.proc_fd = -1,
-		.launch = { .pid = 0, .report = -1, .go = -1 },
+		.launch = { .pid = 0, .report = -1 },
 	};
 	int sigfd = signals_open_fd(), code;
 
@@ -383,17 +383,16 @@ int pid1_run(const struct options *opts, const sigset_t *original_mask, int rela
 	if (relay_sock < 0)
 		terminal_take_back(p.command_group, opts->tty_foreground);
 	code = exitcode_from_status(p.command_status);
-	/* tini -e: a code the user declared a success (e.g. 143 for a JVM). */
-	if (options_zero_exit(opts, code))
+	/* tini -e: a code the user declared a success (e.g. 143 for a JVM),
+	 * but only of a command that ran. */
+	if (!p.start_code && options_zero_exit(opts, code))
 		code = 0;
 	/* timeout(1)'s code, whatever the stopped command exited with. */
 	if (p.timed_out)
 		code = EXIT_TIMED_OUT;
-	/* The command never ran: nsinit's own failure, which -e never hides,
-	 * or a signal that killed its child first, which says so (128+N). */
-	if (p.start_code)
-		code = p.start_code == START_KILLED ? exitcode_from_status(p.command_status)
-						    : p.start_code;
+	/* A step before the command's execve failed: nsinit's own failure. */
+	if (p.start_code > 0)
+		code = p.start_code;
 	if (relay_sock < 0) {
 		struct job_stats stats;
 

@@ -1,13 +1,12 @@
 /* The command's child leaves only through execve or _exit. Every step it
- * takes before execve reports {stage, errno} through a close-on-exec pipe
- * (musl's posix_spawn does the same): it closes with no data when execve
- * succeeds, so one read tells success from failure without a race, and a
- * failed step is nsinit's failure, never the command's exit. A second pipe
- * carries PID 1's go-ahead the other way: the child waits for it just
- * before execve, by when PID 1 has long sent it, so the wait costs two
- * system calls and no sleep. (Pipes, not a socket pair: a socket that
- * closes with the go-ahead unread resets its peer, and the report would be
- * lost.)
+ * takes before execve reports {stage, errno} through a close-on-exec socket
+ * (musl's posix_spawn does the same with a pipe): it closes with no data
+ * when execve succeeds, so one read tells success from failure without a
+ * race, and a failed step is nsinit's failure, never the command's exit.
+ * The same socket first carries PID 1's go-ahead the other way, which the
+ * child reads before anything else: a socket that closes with data unread
+ * resets its peer, which would lose the report. Two fds in all, which a
+ * tight RLIMIT_NOFILE leaves room for.
  *
  * The child shares PID 1's memory until execve (clone3 with CLONE_VM, on a
  * stack of its own): no page tables to copy, which is most of what a fork
@@ -202,9 +201,12 @@ static noreturn void child(struct command_launch *l)
 	char go;
 	long r;
 
-	/* PID 1's ends: its death must reach us as EOF. */
+	/* PID 1's end: its death must reach us as EOF. Then wait for the
+	 * go-ahead; EOF: PID 1 gave up on us. */
 	(void)RAW(SYS_close, l->report);
-	(void)RAW(SYS_close, l->go);
+	if (RAW(SYS_read, report, &go, 1) != 1)
+		for (;;)
+			(void)RAW(SYS_exit_group, EXIT_NSINIT_FAILED);
 	set_session(rq, report);
 	/* The digits go after "LISTEN_PID=", in a buffer that is ours alone. */
 	if (rq->rewrite_listen_pid)
@@ -216,10 +218,6 @@ static noreturn void child(struct command_launch *l)
 	if (rq->hello_sock >= 0)
 		(void)RAW(SYS_sendto, rq->hello_sock, &hello, link_hello(&hello), MSG_DONTWAIT, NULL,
 			  0);
-	/* EOF: PID 1 gave up on us. */
-	if (RAW(SYS_read, l->go_end, &go, 1) != 1)
-		for (;;)
-			(void)RAW(SYS_exit_group, EXIT_NSINIT_FAILED);
 	if ((r = signals_give_back(rq->mask)) < 0)
 		fail(report, STAGE_MASK, -r, 0);
 	r = exec_search(rq->argv, l->envp, &interp);
@@ -258,9 +256,6 @@ static void release(struct command_launch *l)
 	if (l->report >= 0)
 		close(l->report);
 	l->report = -1;
-	if (l->go >= 0)
-		close(l->go);
-	l->go = -1;
 	if (l->envp && l->envp != environ)
 		free(l->envp);
 	l->envp = NULL;
@@ -271,19 +266,17 @@ static void release(struct command_launch *l)
 
 void command_start(const struct command_request *rq, struct command_launch *l)
 {
-	int rp[2], gp[2];
+	int sv[2];
 	long pid;
 
-	if (pipe2(rp, O_CLOEXEC) < 0 || pipe2(gp, O_CLOEXEC) < 0)
-		die_errno("cannot create a pipe");
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
+		die_errno("cannot create a socket pair");
 	l->rq = *rq;
 	l->caps = *rq->caps;
 	l->rq.caps = &l->caps;
 	l->envp = environment(rq, l->listen_pid);
-	l->report = rp[0];
-	l->child_end = rp[1];
-	l->go = gp[1];
-	l->go_end = gp[0];
+	l->report = sv[0];
+	l->child_end = sv[1];
 	l->stack_size = 64 * 1024;
 	l->stack = mmap(NULL, l->stack_size, PROT_READ | PROT_WRITE,
 			MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK | MAP_NORESERVE, -1, 0);
@@ -303,16 +296,13 @@ void command_start(const struct command_request *rq, struct command_launch *l)
 	}
 	l->pid = (pid_t)pid;
 	close(l->child_end);
-	close(l->go_end);
 }
 
 int command_go(struct command_launch *l)
 {
-	ssize_t n = sys_write(l->go, "g", 1);
+	ssize_t n = sys_write(l->report, "g", 1);
 
-	close(l->go);
-	l->go = -1;
-	/* EPIPE: the child is gone already; its report says why. */
+	/* EPIPE: the child is gone already (killed); the loop sees it. */
 	return n == 1 || (n < 0 && errno == EPIPE) ? 0 : -1;
 }
 
@@ -352,6 +342,10 @@ int command_outcome(struct command_launch *l, const char *name)
 	struct report r;
 	ssize_t n = sys_read(l->report, &r, sizeof(r));
 
+	/* ECONNRESET: killed (SIGKILL from outside) with the go-ahead unread;
+	 * the same as a close without a report. */
+	if (n < 0 && errno == ECONNRESET)
+		n = 0;
 	/* Closed by a successful execve, or by a signal that killed the
 	 * child before it: both are the command's own exit from here on, and
 	 * either way the child has left our memory (exec and exit both drop

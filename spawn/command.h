@@ -31,10 +31,8 @@ struct command_request {
  * stays as it is until command_outcome(). */
 struct command_launch {
 	pid_t pid;
-	int report;      /* the child's report, our end (close-on-exec), or -1 */
-	int child_end;   /*   its end */
-	int go;          /* the go-ahead, our end, or -1 */
-	int go_end;      /*   the child's end */
+	int report;      /* our end of the child's socket (close-on-exec), or -1 */
+	int child_end;   /* the child's end */
 	struct command_request rq;
 	struct caps_plan caps;
 	char **envp;     /* the command's environment: environ, or a copy */

@@ -260,7 +260,10 @@ Test(start, the_path_search_stops_where_execvp_stops)
 	snprintf(env, sizeof env, "PATH=%s:%s", a, d2);
 	hs_run(&p, &(struct hs_opts){.env = HS_ARGV(env)}, HS_ARGV("--", "foo"), hs_ms(10000));
 	cr_expect_eq(hs_code(&p), 126, "%s\n%s", hs_status_str(&p), S(p.out));
-	cr_expect_str_eq(S(p.err), "nsinit: cannot run 'foo': Too many levels of symbolic links\n");
+	/* glibc: "Too many levels of symbolic links"; musl: "Symbolic link loop". */
+	cr_expect(strstr(S(p.err), "nsinit: cannot run 'foo': ") && strstr(S(p.err), "ymbolic link") &&
+			  hs_count_lines(S(p.err)) == 1,
+		  "%s", S(p.err));
 	hs_cleanup(&p);
 
 	memset(name, 'a', 300);
@@ -268,7 +271,8 @@ Test(start, the_path_search_stops_where_execvp_stops)
 	snprintf(env, sizeof env, "PATH=%s", d2);
 	hs_run(&p, &(struct hs_opts){.env = HS_ARGV(env)}, HS_ARGV("--", name), hs_ms(10000));
 	cr_expect_eq(hs_code(&p), 126, "%s", hs_status_str(&p));
-	cr_expect(strstr(S(p.err), "File name too long"), "%s", S(p.err));
+	/* glibc: "File name too long"; musl: "Filename too long". */
+	cr_expect(strstr(S(p.err), "ame too long"), "%s", S(p.err));
 	hs_cleanup(&p);
 
 	unlink(a);
