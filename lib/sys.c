@@ -190,11 +190,6 @@ int sys_openat(int dir, const char *path, int flags)
 	RETRY(int, (int)syscall(SYS_openat, dir, path, flags | O_CLOEXEC));
 }
 
-int sys_open_mode(const char *path, int flags, mode_t mode)
-{
-	RETRY(int, open(path, flags | O_CLOEXEC, mode));
-}
-
 ssize_t sys_sendmsg(int fd, const struct msghdr *msg, int flags)
 {
 	RETRY(ssize_t, sendmsg(fd, msg, flags | MSG_NOSIGNAL));

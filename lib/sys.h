@@ -38,8 +38,6 @@ int sys_poll(struct pollfd *fds, nfds_t n, int timeout_ms);
 int sys_open(const char *path, int flags);
 /* openat(2) without O_CREAT; O_CLOEXEC is added, as for sys_open. */
 int sys_openat(int dir, const char *path, int flags);
-/* open(2) with O_CREAT's mode; O_CLOEXEC is added, as for sys_open. */
-int sys_open_mode(const char *path, int flags, mode_t mode);
 ssize_t sys_sendmsg(int fd, const struct msghdr *msg, int flags);
 ssize_t sys_recvmsg(int fd, struct msghdr *msg, int flags);
 

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -715,6 +716,18 @@ char *hs_slurp(const char *path)
 	}
 	close(fd);
 	return b.data ? b.data : strdup("");
+}
+
+bool hs_write_file(const char *path, const char *text, mode_t mode)
+{
+	FILE *f = fopen(path, "w");
+	bool ok;
+
+	if (!f)
+		return false;
+	ok = fputs(text, f) >= 0;
+	ok = fclose(f) == 0 && ok;
+	return ok && chmod(path, mode) == 0;
 }
 
 /* ------------------------------------------------------------------ NSpid */

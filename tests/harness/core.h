@@ -109,6 +109,8 @@ void hs_close_stdin(struct hs_proc *p);
 /* ---- /proc helpers ---- */
 /* Read a whole (small) file into a malloc'd string; NULL on failure. */
 char *hs_slurp(const char *path);
+/* Create (or replace) path holding text, with mode; false on failure. */
+bool hs_write_file(const char *path, const char *text, mode_t mode);
 /* First child of `pid` (its main thread), waiting up to timeout; 0 if none. */
 pid_t hs_child_of(pid_t pid, long timeout_ms);
 /* Host pid of nsinit's PID 1 when it was started as the relay. */

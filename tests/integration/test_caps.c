@@ -332,13 +332,10 @@ Test(caps, root_command_in_a_directory_of_another_user_runs)
 	char dir[] = "/tmp/nsinit-dac-XXXXXX", path[64];
 	cr_assert(mkdtemp(dir));
 	snprintf(path, sizeof path, "%s/job", dir);
-	FILE *f = fopen(path, "w");
-	cr_assert(f);
-	fputs("#!/bin/sh\necho ran\n", f);
-	fclose(f);
 	/* The directory is what takes CAP_DAC_READ_SEARCH (0755 for the file
 	 * itself: valgrind checks a file's mode bits without root's override). */
-	cr_assert(chmod(path, 0755) == 0 && chown(path, 65534, 65534) == 0);
+	cr_assert(hs_write_file(path, "#!/bin/sh\necho ran\n", 0755));
+	cr_assert(chown(path, 65534, 65534) == 0);
 	cr_assert(chmod(dir, 0700) == 0 && chown(dir, 65534, 65534) == 0);
 	const char *const *modes[] = { HS_ARGV("--", path), HS_ARGV("--no-namespace", "--", path) };
 	for (size_t m = 0; m < 2; m++) {

@@ -117,11 +117,7 @@ Test(start, a_missing_interpreter_on_path_is_named)
 		cr_skip_test("a failed #! exec kills valgrind itself (test_exit.c)");
 	cr_assert(mkdtemp(dir));
 	snprintf(path, sizeof path, "%s/job", dir);
-	FILE *f = fopen(path, "w");
-	cr_assert(f);
-	fputs("#!/nonexistent/interpreter\n", f);
-	fclose(f);
-	cr_assert(chmod(path, 0755) == 0);
+	cr_assert(hs_write_file(path, "#!/nonexistent/interpreter\n", 0755));
 	snprintf(env, sizeof env, "PATH=%s:/usr/bin:/bin", dir);
 	hs_run(&p, &(struct hs_opts){.env = HS_ARGV(env)}, HS_ARGV("--", "job"), hs_ms(10000));
 	cr_expect_eq(hs_code(&p), 127, "%s", hs_status_str(&p));
@@ -252,11 +248,7 @@ Test(start, the_path_search_stops_where_execvp_stops)
 	cr_assert(symlink(b, a) == 0 && symlink(a, b) == 0 && mkdir(d2, 0755) == 0);
 	char foo[160];
 	snprintf(foo, sizeof foo, "%s/foo", d2);
-	FILE *f = fopen(foo, "w");
-	cr_assert(f);
-	fputs("#!/bin/sh\necho ran\n", f);
-	fclose(f);
-	cr_assert(chmod(foo, 0755) == 0);
+	cr_assert(hs_write_file(foo, "#!/bin/sh\necho ran\n", 0755));
 
 	struct hs_proc p;
 	snprintf(env, sizeof env, "PATH=%s:%s", a, d2);

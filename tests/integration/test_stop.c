@@ -254,11 +254,7 @@ Test(stop, a_script_without_shebang_runs_under_sh)
 	cr_assert(mkdtemp(dir));
 	char path[128];
 	snprintf(path, sizeof path, "%s/job", dir);
-	FILE *f = fopen(path, "w");
-	cr_assert(f);
-	fputs("echo \"args: $*\"\nexit 7\n", f);
-	fclose(f);
-	cr_assert(chmod(path, 0755) == 0);
+	cr_assert(hs_write_file(path, "echo \"args: $*\"\nexit 7\n", 0755));
 	char env[160];
 	snprintf(env, sizeof env, "PATH=%s:/usr/bin:/bin", dir);
 	struct hs_proc p;
