@@ -11,6 +11,7 @@
 
 #include <signal.h>
 #include <string.h>
+#include <termios.h>
 #include <sys/prctl.h>
 #include <unistd.h>
 
@@ -51,6 +52,7 @@ int main(int argc, char **argv)
 	struct options opts;
 	sigset_t original_mask;
 	char err[512];
+	int code;
 
 	sys_hold_stdio();
 	switch (options_parse(argc, argv, &opts, err, sizeof(err))) {
@@ -69,6 +71,11 @@ int main(int argc, char **argv)
 	/* Asked here, before any namespace: inside a new PID namespace the
 	 * caller's process groups have no number, and tcgetpgrp says 0. */
 	opts.tty_foreground = isatty(STDIN_FILENO) && tcgetpgrp(STDIN_FILENO) == getpgrp();
+	/* Only a shell doing job control gives us a group of our own on its
+	 * terminal; timeout(1), make, CI runners and Python's subprocess leave
+	 * us in theirs, or in a session without a terminal. */
+	opts.leads_job = getpgrp() == getpid() && isatty(STDIN_FILENO) &&
+			 tcgetsid(STDIN_FILENO) == getsid(0);
 	msg_set_verbosity(opts.verbosity);
 	signals_take_over(&original_mask);
 	if (opts.events)
@@ -77,6 +84,12 @@ int main(int argc, char **argv)
 		set_parent_death_signal(opts.parent_death_signal);
 
 	if (opts.role == ROLE_NAMESPACE || (opts.role == ROLE_AUTO && getpid() != 1))
-		return roles_in_new_namespace(&opts, &original_mask);
-	return roles_here(&opts, &original_mask);
+		code = roles_in_new_namespace(&opts, &original_mask);
+	else
+		code = roles_here(&opts, &original_mask);
+	/* The events writer (the relay, or PID 1 without one) leaves once the
+	 * reader has every line. */
+	if (events_pending())
+		events_drain(signals_open_fd());
+	return code;
 }

@@ -61,6 +61,8 @@ struct options {
 	/* From the environment, not the command line: */
 	bool rewrite_listen_pid; /* LISTEN_PID names nsinit: give the command its own */
 	bool tty_foreground;     /* stdin is a terminal whose foreground is our group */
+	bool leads_job;          /* we lead our own process group, in a session whose
+				  * terminal is stdin: a shell's job, under job control */
 };
 
 enum {

@@ -20,13 +20,14 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <time.h>
 #include <unistd.h>
 
-enum { FD_SIGNALS, FD_RELAY, FD_START, NFDS };
+enum { FD_SIGNALS, FD_RELAY, FD_START, FD_EVENTS, NFDS };
 
 /* signals_drain's callback. */
 static void forward_one(void *p, const struct signalfd_siginfo *si)
@@ -34,26 +35,81 @@ static void forward_one(void *p, const struct signalfd_siginfo *si)
 	forward_signal(p, si);
 }
 
+static void close_fd(int fd)
+{
+	(void)close(fd);
+}
+
+/* Send what waits for the relay, as far as its socket has room; the loop
+ * polls for more room while something waits. */
+static void relay_flush(struct pid1 *p)
+{
+	const void *head;
+	size_t len;
+	int fd;
+
+	while ((head = outq_peek(&p->to_relay, &len, &fd))) {
+		if (link_send_packed(p->relay_sock, head, len, fd) < 0) {
+			if (errno == EAGAIN)
+				return;
+			/* Not a full socket, nor the relay gone (that is 0):
+			 * nothing more can go. */
+			warn_errno("cannot write to the relay");
+			(void)outq_clear(&p->to_relay, close_fd);
+			return;
+		}
+		fd = outq_advance(&p->to_relay, len);
+		if (fd >= 0)
+			close(fd);
+	}
+}
+
+int pid1_to_relay(struct pid1 *p, int type, int value, const void *payload, size_t len, int fd)
+{
+	static struct link_msg m; /* static: a small stack must not cost PID 1 */
+
+	if (outq_push(&p->to_relay, &m, link_pack(&m, type, value, 0, payload, len), fd) < 0)
+		return -1;
+	relay_flush(p);
+	return 0;
+}
+
+/* At the end: everything queued goes before PID 1 exits. The relay reads
+ * its end as long as it lives; once it is gone, sends succeed (EPIPE). */
+static void relay_flush_all(struct pid1 *p)
+{
+	relay_flush(p);
+	while (!outq_empty(&p->to_relay)) {
+		struct pollfd pfd = { .fd = p->relay_sock, .events = POLLOUT };
+
+		if (sys_poll(&pfd, 1, -1) < 0) {
+			warn_errno("cannot wait for the relay");
+			return;
+		}
+		relay_flush(p);
+	}
+}
+
 /* With a relay, PID 1's events go to the relay, which writes them: one
  * writer, so the order of the lines is the order things happened. */
-static void event_to_relay(void *sock, const char *line, size_t len)
+static int event_to_relay(void *p, const char *line, size_t len)
 {
-	if (link_send(*(int *)sock, LINK_EVENT, 0, 0, line, len, -1) < 0)
-		warn_errno("cannot pass an event to the relay");
+	return pid1_to_relay(p, LINK_EVENT, 0, line, len, -1);
 }
 
 /* Give the relay the command's pidfd so that it can signal it directly. */
-static void hand_off(int sock, pid_t command)
+static void hand_off(struct pid1 *p, pid_t command)
 {
 	int fd = sys_pidfd_open(command);
 	struct timespec started;
 
 	/* The relay writes command_started, stamped with when it happened. */
 	(void)clock_gettime(CLOCK_REALTIME, &started);
-	if (link_send(sock, LINK_COMMAND, command, 0, &started, sizeof(started), fd) < 0)
-		warn_errno("cannot pass the command's pidfd to the relay");
-	if (fd >= 0)
-		close(fd);
+	if (pid1_to_relay(p, LINK_COMMAND, command, &started, sizeof(started), fd) < 0) {
+		warn("cannot pass the command's pidfd to the relay: out of memory");
+		if (fd >= 0)
+			close(fd);
+	}
 }
 
 /* When --stop-timeout runs out after a stop signal, or 0: none by default,
@@ -65,10 +121,11 @@ static uint64_t stop_deadline(const struct pid1 *p)
 }
 
 /* --timeout: when it runs out, and once it has, when the command's grace
- * after the stop signal ends. */
+ * after the stop signal ends. It bounds the command, and with --wait-all
+ * the whole tree, which outlives the command. */
 static uint64_t timeout_deadline(const struct pid1 *p)
 {
-	if (!p->timeout_at_us || p->command_done)
+	if (!p->timeout_at_us || (p->command_done && !p->opts->wait_all))
 		return 0;
 	return p->timed_out ? p->timeout_at_us + p->opts->grace_us : p->timeout_at_us;
 }
@@ -164,6 +221,10 @@ static bool relay_message(struct pid1 *p)
 	while ((got = link_recv(p->relay_sock, &m, &fd, &sender)) == 1) {
 		if (fd >= 0)
 			close(fd);
+		if (m.type == LINK_JOB_STOPPED || m.type == LINK_JOB_RUNNING) {
+			p->relay_stopped = m.type == LINK_JOB_STOPPED;
+			continue;
+		}
 		if (m.type != LINK_SIGNAL)
 			continue;
 		if (m.value <= 0 || m.value >= NSIG)
@@ -186,6 +247,7 @@ static void run_loop(struct pid1 *p, int sigfd)
 		[FD_SIGNALS] = { .fd = sigfd, .events = POLLIN },
 		[FD_RELAY] = { .fd = p->relay_sock, .events = POLLIN },
 		[FD_START] = { .fd = p->launch.report, .events = POLLIN },
+		[FD_EVENTS] = { .fd = -1, .events = POLLOUT },
 	};
 
 	for (;;) {
@@ -193,14 +255,21 @@ static void run_loop(struct pid1 *p, int sigfd)
 			pid1_start_outcome(p);
 		if (fds[FD_SIGNALS].revents)
 			signals_drain(sigfd, forward_one, p);
-		if (fds[FD_RELAY].revents && !relay_message(p)) {
+		if ((fds[FD_RELAY].revents & POLLOUT) && !(fds[FD_RELAY].revents & POLLHUP))
+			relay_flush(p);
+		if ((fds[FD_RELAY].revents & ~POLLOUT) && !relay_message(p)) {
 			fds[FD_RELAY].fd = -1;
 			shutdown_begin(p, REASON_RELAY_GONE);
 		}
+		if (fds[FD_EVENTS].revents)
+			events_flush();
 		if (advance(p, reap_all(p)))
 			return;
 		/* Until execve's outcome is known (reaping may read it). */
 		fds[FD_START].fd = p->launch.report;
+		/* Room for what waits: for the relay, or in the events file. */
+		fds[FD_RELAY].events = POLLIN | (outq_empty(&p->to_relay) ? 0 : POLLOUT);
+		fds[FD_EVENTS].fd = events_pending() ? events_poll_fd() : -1;
 		if (sys_poll(fds, NFDS, poll_timeout(p)) < 0) {
 			/* Only EINVAL/ENOMEM are possible: warn, and keep reaping. */
 			warn_errno("poll failed");
@@ -314,7 +383,7 @@ void pid1_start_outcome(struct pid1 *p)
 	/* With a relay, the relay writes command_started; without one, PID 1
 	 * reports the start (and later the exit) itself. */
 	if (p->relay_sock >= 0)
-		hand_off(p->relay_sock, p->launch.pid);
+		hand_off(p, p->launch.pid);
 	else
 		event_one_int("command_started", "pid", p->launch.pid);
 }
@@ -359,7 +428,7 @@ int pid1_run(const struct options *opts, const sigset_t *original_mask, int rela
 	/* From here on PID 1 must not die on a recoverable error: it warns and
 	 * goes on, since its death would kill the whole namespace. */
 	if (relay_sock >= 0)
-		events_set_sink(event_to_relay, &p.relay_sock);
+		events_set_sink(event_to_relay, &p);
 	p.command_group = p.command;
 	if (!p.owns_namespace)
 		descendants_set_command(p.command);
@@ -373,10 +442,10 @@ int pid1_run(const struct options *opts, const sigset_t *original_mask, int rela
 		p.proc_fd = own_proc();
 	/* Ours: the signalfd, the relay's socket, the events channel, the pid
 	 * file's directory, a procfs and the command's report pipe. */
-	sys_close_all_but((int[]){ sigfd, relay_sock, events_fd(), pidfile_dirfd,
+	sys_close_all_but((int[]){ sigfd, relay_sock, events_fd(), events_poll_fd(), pidfile_dirfd,
 				   p.owns_namespace ? p.proc_fd : descendants_fd(),
 				   p.launch.report },
-			  6);
+			  7);
 
 	run_loop(&p, sigfd);
 	shutdown_report(&p);
@@ -398,8 +467,10 @@ int pid1_run(const struct options *opts, const sigset_t *original_mask, int rela
 
 		job_stats_collect(&stats, p.start_us, p.reaped);
 		job_stats_report(code, &stats);
-	} else if (link_send(relay_sock, LINK_REAPED, (int)p.reaped, 0, NULL, 0, -1) < 0) {
-		warn_errno("cannot tell the relay how many processes were reaped");
+	} else {
+		if (pid1_to_relay(&p, LINK_REAPED, (int)p.reaped, NULL, 0, -1) < 0)
+			warn("cannot tell the relay how many processes were reaped: out of memory");
+		relay_flush_all(&p);
 	}
 	return code;
 }

@@ -3,6 +3,7 @@
 #define NSINIT_PID1_H
 
 #include "init/options.h"
+#include "lib/outq.h"
 #include "spawn/command.h"
 
 #include <signal.h>
@@ -33,7 +34,7 @@ struct pid1 {
 	uint64_t stop_us;    /* when a stop signal (TERM, INT, QUIT) came, or 0 */
 	int stop_sig;        /* what it was forwarded as */
 	bool stop_spread;    /* --wait-all: it went on to what the command left */
-	bool relay_stopped;  /* we stopped the relay's process group (job control) */
+	bool relay_stopped;  /* the relay stopped itself as its job's leader */
 	int held_sig;        /* --stop-delay: a stop signal held back, or 0 */
 	uint64_t held_until_us;
 	uint64_t start_us;   /* when the command started */
@@ -42,6 +43,7 @@ struct pid1 {
 	unsigned reaped;     /* every child reaped but the command */
 	pid_t self;          /* our pid, asked once: musl does not cache it */
 	int relay_sock;      /* the socket to the relay, or -1 */
+	struct outq to_relay; /* messages the socket had no room for yet */
 	int proc_fd;         /* our namespace's /proc, for names, or -1 */
 	struct shutdown sd;
 };
@@ -52,6 +54,11 @@ struct pid1 {
  * removes at exit, kept open; else -1. */
 int pid1_run(const struct options *opts, const sigset_t *original_mask, int relay_sock,
 	     int pidfile_dirfd);
+
+/* Send the relay a message (link.h), in order after any that still wait
+ * for room in the socket; an fd given is the queue's to close. Never
+ * blocks. Returns 0, or -1 if memory ran out (nothing was queued). */
+int pid1_to_relay(struct pid1 *p, int type, int value, const void *payload, size_t len, int fd);
 
 /* start_code: a signal killed the command's child before its execve. */
 #define START_KILLED (-1)

@@ -10,6 +10,7 @@
 #include "lib/readfile.h"
 #include "lib/signame.h"
 #include "lib/sys.h"
+#include "spawn/link.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -154,29 +155,29 @@ bool reap_all(struct pid1 *p)
 	}
 }
 
-/* The command stopped (Ctrl-Z, SIGSTOP, SIGTTIN): stop the relay's process
- * group too, so that the caller's shell sees a stopped job; its fg or bg
- * (SIGCONT to the group) resumes the relay, which passes it on. From inside
- * our namespace kill(0) still reaches that group, and never stops PID 1
- * itself: the kernel ignores it for a namespace's init. */
+/* The command stopped (Ctrl-Z, SIGSTOP, SIGTTIN): tell the relay, which
+ * stops itself only where it leads a shell's job on a terminal, so that the
+ * shell sees a stopped job. PID 1 never stops a process group: outside a
+ * shell's job control the relay's group is the caller's (timeout(1), make,
+ * a CI runner), and a stop there would freeze the caller. */
 void pid1_command_stopped(struct pid1 *p)
 {
-	if (p->relay_sock < 0 || p->relay_stopped)
+	if (p->relay_sock < 0 || !p->opts->leads_job)
 		return;
-	note("the command stopped; stopping the relay's job too");
-	if (kill(0, SIGSTOP) == 0)
-		p->relay_stopped = true;
-	else
-		warn_errno("cannot stop the relay's job");
+	note("the command stopped; telling the relay");
+	pid1_to_relay(p, LINK_STOPPED, 0, NULL, 0, -1);
 }
 
-/* The command goes on, whoever resumed it: the relay must not stay stopped. */
+/* The command goes on, whoever resumed it. If the relay stopped itself as
+ * its job's leader (it said so), the job must not stay stopped: SIGCONT to
+ * that job's group, which the shell made for the relay and which the relay
+ * leads; the kernel never delivers a stop to PID 1 from inside. */
 void pid1_command_continued(struct pid1 *p)
 {
 	if (!p->relay_stopped)
 		return;
 	p->relay_stopped = false;
-	note("the command goes on; so does the relay");
+	note("the command goes on; so does the relay's job");
 	if (kill(0, SIGCONT) < 0)
 		warn_errno("cannot resume the relay");
 }

@@ -13,9 +13,22 @@
 
 #include <errno.h>
 #include <sched.h>
+#include <sys/prctl.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+
+/* The command runs as the caller and may ptrace, or take fds from
+ * (pidfd_getfd), any process of the caller's that is dumpable and holds no
+ * capability it lacks: PID 1, the relay and nsinit -s are not dumpable, so
+ * only a command with CAP_SYS_PTRACE over nsinit's user namespace, which
+ * could do anything nsinit does anyway, reaches them. A failure is said
+ * and nsinit goes on: prctl cannot fail with these arguments. */
+static void out_of_reach(void)
+{
+	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
+		warn_errno("cannot make nsinit undumpable");
+}
 
 /* No namespace can be made here, and none was asked for by name: do what
  * tini and dumb-init do in the same place, with one line saying why. */
@@ -67,10 +80,10 @@ int roles_in_new_namespace(const struct options *opts, const sigset_t *original_
 		.user_ns = flags & CLONE_NEWUSER,
 		.map_current_user = opts->map_current_user,
 		.pid_file = opts->pid_file,
-		.fallback_why = why,
-		.fallback_len = sizeof(why),
+		.leads_job = opts->leads_job,
 	};
-	int sock[2], code;
+	static struct relay_result res; /* static: a small stack must not cost the relay */
+	int sock[2];
 	pid_t pid;
 
 	link_pair(sock);
@@ -89,13 +102,17 @@ int roles_in_new_namespace(const struct options *opts, const sigset_t *original_
 		close(sock[0]);
 		if (rq.needs_go)
 			link_wait_go(sock[1]);
+		/* Only now: until the relay has written the maps, they are
+		 * files of a process it may write to. */
+		out_of_reach();
 		return be_pid1(opts, original_mask, flags, sock[1], may_fall_back);
 	}
 	close(sock[1]);
-	code = relay_run(&rq, pid, sock[0]);
-	if (code == RELAY_FALLBACK)
-		return fall_back(opts, original_mask, why);
-	return code;
+	out_of_reach();
+	relay_run(&rq, pid, sock[0], &res);
+	if (res.fall_back)
+		return fall_back(opts, original_mask, res.why);
+	return res.code;
 }
 
 /* Acting as init right here: the options that ask for namespaces of
@@ -124,6 +141,7 @@ int roles_here(const struct options *opts, const sigset_t *original_mask)
 	int code;
 
 	refuse_namespace_options(opts);
+	out_of_reach();
 	if (opts->pid_file && pidfile_write(&pf, opts->pid_file, getpid()) < 0)
 		return EXIT_NSINIT_FAILED;
 	code = pid1_run(opts, original_mask, -1, pf.dirfd);

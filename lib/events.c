@@ -1,10 +1,15 @@
-/* The events channel. Best effort, like the log: a reader that went away
- * costs nothing but the events (SIGPIPE is blocked; write errors ignored). */
+/* The events channel. Unlike the log, nothing is dropped for a slow reader:
+ * lines wait in a queue, in order, and go out whenever the channel takes
+ * them (the loops poll it for room), so that neither PID 1 nor the relay
+ * ever blocks on it. Only a reader that went away (EPIPE, or any other
+ * write error) costs the events still queued; if memory runs out, the
+ * next line that fits is preceded by a `lost` event with the count. */
 #include "lib/events.h"
 
 #include "lib/fmt.h"
 #include "lib/stranger.h"
 #include "lib/msg.h"
+#include "lib/outq.h"
 #include "lib/sys.h"
 
 #include <errno.h>
@@ -12,19 +17,26 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/signalfd.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <poll.h>
+#include <signal.h>
 #include <unistd.h>
 
 /* Written once at start-up, before the relay and PID 1 part. */
 static int channel = -1;
-/* As in msg.c: a reader that let an event time out costs no more waits. */
-static bool stalled;
+/* Lines the channel has not taken yet, and a private non-blocking
+ * description of it where it is a terminal (sys_write_nowait). */
+static struct outq pending = OUTQ_INIT;
+static int own = -1;
+/* Lines that found no memory to wait in, not yet told in a `lost` event. */
+static unsigned long lost;
 /* Where finished lines go instead of the channel (PID 1 with a relay). */
-static void (*sink)(void *ctx, const char *line, size_t len);
+static int (*sink)(void *ctx, const char *line, size_t len);
 static void *sink_ctx;
 
-void events_set_sink(void (*fn)(void *ctx, const char *line, size_t len), void *ctx)
+void events_set_sink(int (*fn)(void *ctx, const char *line, size_t len), void *ctx)
 {
 	sink = fn;
 	sink_ctx = ctx;
@@ -196,11 +208,73 @@ void event_str(struct event *e, const char *key, const char *value)
 	put_json(e, value);
 }
 
+void events_flush(void)
+{
+	const void *head;
+	size_t len;
+	int fd;
+
+	while ((head = outq_peek(&pending, &len, &fd))) {
+		ssize_t n = sys_write_nowait(channel, &own, head, len);
+
+		/* A terminal that only a blocking write reaches (no /proc). */
+		if (n < 0 && errno == ENOTSUP)
+			n = sys_write(channel, head, len);
+		if (n < 0 && errno == EAGAIN)
+			return;
+		if (n <= 0) {
+			/* The reader went away (EPIPE), or the file cannot
+			 * take more (ENOSPC): what waits is lost with it. */
+			outq_clear(&pending, NULL);
+			return;
+		}
+		(void)outq_advance(&pending, (size_t)n);
+	}
+}
+
+bool events_pending(void)
+{
+	return !outq_empty(&pending);
+}
+
+int events_poll_fd(void)
+{
+	return own >= 0 ? own : channel;
+}
+
+/* One line to the sink or the queue. Returns 0, or -1 if memory ran out. */
+static int hand_on(const char *line, size_t len)
+{
+	if (sink)
+		return sink(sink_ctx, line, len);
+	if (outq_push(&pending, line, len, -1) < 0)
+		return -1;
+	events_flush();
+	return 0;
+}
+
+/* The count of lines memory could not hold, first, once it can be held. */
+static void tell_lost(void)
+{
+	struct event e;
+	unsigned long n = lost;
+
+	event_begin(&e, "lost");
+	event_int(&e, "count", (long long)n);
+	e.buf[e.len++] = '}';
+	e.buf[e.len++] = '\n';
+	if (hand_on(e.buf, e.len) == 0)
+		lost = 0;
+}
+
 void events_write_line(const char *line, size_t len)
 {
 	if (channel < 0)
 		return;
-	stalled = sys_write_bounded(channel, line, len, stalled ? 0 : 1000) < 0 && errno == EAGAIN;
+	if (lost)
+		tell_lost();
+	if (lost || hand_on(line, len) < 0)
+		lost++;
 }
 
 void event_end(struct event *e)
@@ -209,12 +283,43 @@ void event_end(struct event *e)
 		return;
 	e->buf[e->len++] = '}';
 	e->buf[e->len++] = '\n';
-	if (sink) {
-		sink(sink_ctx, e->buf, e->len);
-		return;
+	events_write_line(e->buf, e->len);
+}
+
+/* Any signal but SIGCHLD that came while draining: the caller wants nsinit
+ * gone now, and the reader has had every chance. */
+static bool told_to_go(int sigfd)
+{
+	struct signalfd_siginfo si[8];
+	ssize_t n = sys_read(sigfd, si, sizeof(si));
+
+	for (ssize_t i = 0; i < n / (ssize_t)sizeof(si[0]); i++)
+		if (si[i].ssi_signo != SIGCHLD)
+			return true;
+	return false;
+}
+
+void events_drain(int sigfd)
+{
+	unsigned long left;
+
+	events_flush();
+	while (events_pending()) {
+		struct pollfd fds[2] = { { .fd = events_poll_fd(), .events = POLLOUT },
+					 { .fd = sigfd, .events = POLLIN } };
+
+		if (sys_poll(fds, 2, -1) < 0)
+			break;
+		if (fds[1].revents && told_to_go(sigfd))
+			break;
+		if (fds[0].revents)
+			events_flush();
 	}
-	stalled = sys_write_bounded(channel, e->buf, e->len, stalled ? 0 : 1000) < 0 &&
-		  errno == EAGAIN;
+	left = pending.records + lost;
+	if (left)
+		warn("%lu events were not written: the reader of --events did not take them "
+		     "before nsinit was told to go",
+		     left);
 }
 
 void event_forwarded(const char *signal, long long pid, const char *by)

@@ -1,7 +1,7 @@
 /* Machine-readable events (--events): one JSON object per line, for programs
  * that watch what nsinit does. The schema is in README.md. An event is built
- * field by field and written with a single write(2), so that the relay's and
- * PID 1's lines never interleave. */
+ * field by field and handed to one writer (the relay, or PID 1 without one),
+ * so that lines never interleave. */
 #ifndef NSINIT_EVENTS_H
 #define NSINIT_EVENTS_H
 
@@ -20,10 +20,24 @@ void events_set_fd(int fd);
 int events_fd(void);
 
 /* PID 1 with a relay: hand each finished line to fn instead of writing it,
- * so that the relay writes every line, in the order things happened. */
-void events_set_sink(void (*fn)(void *ctx, const char *line, size_t len), void *ctx);
+ * so that the relay writes every line, in the order things happened. fn
+ * returns 0, or -1 if it could not take the line (no memory): the line is
+ * counted in a later `lost` event. */
+void events_set_sink(int (*fn)(void *ctx, const char *line, size_t len), void *ctx);
 /* The relay: write a line PID 1 handed over. */
 void events_write_line(const char *line, size_t len);
+
+/* Lines wait in a queue while the channel has no room; they never block
+ * and are never dropped for a slow reader. The loops poll events_poll_fd()
+ * for POLLOUT while events_pending(), and call events_flush() when it is
+ * writable. */
+void events_flush(void);
+bool events_pending(void);
+int events_poll_fd(void);
+/* At exit: wait until the reader has taken every line, or a signal other
+ * than SIGCHLD comes on sigfd (the caller wants nsinit gone); then say how
+ * many lines were left, if any. */
+void events_drain(int sigfd);
 
 struct event {
 	char buf[512];

@@ -49,17 +49,39 @@ void signals_take_over(sigset_t *original)
 		die_errno("cannot reset SIGCHLD to its default action");
 }
 
-int signals_open_fd(void)
+static int open_fd(int flags)
 {
 	sigset_t set;
 	int fd;
 
 	handled_set(&set);
 	/* The raw call, for the same reason: the wrappers may filter the set. */
-	fd = (int)syscall(SYS_signalfd4, -1, &set, KERNEL_SIGSET_BYTES, SFD_CLOEXEC | SFD_NONBLOCK);
+	fd = (int)syscall(SYS_signalfd4, -1, &set, KERNEL_SIGSET_BYTES, SFD_CLOEXEC | flags);
 	if (fd < 0)
 		die_errno("cannot create a signalfd");
 	return fd;
+}
+
+int signals_open_fd(void)
+{
+	return open_fd(SFD_NONBLOCK);
+}
+
+int signals_open_blocking_fd(void)
+{
+	return open_fd(0);
+}
+
+void signals_read_once(int sigfd, void (*handle)(void *ctx, const struct signalfd_siginfo *si),
+		       void *ctx)
+{
+	static struct signalfd_siginfo si[16]; /* static: see signals_drain */
+	ssize_t n = sys_read(sigfd, si, sizeof(si));
+
+	if (n < 0)
+		warn_errno("cannot read signals");
+	for (ssize_t i = 0; i < n / (ssize_t)sizeof(si[0]); i++)
+		handle(ctx, &si[i]);
 }
 
 void signals_drain(int sigfd, void (*handle)(void *ctx, const struct signalfd_siginfo *si),

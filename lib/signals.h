@@ -13,8 +13,18 @@ void signals_take_over(sigset_t *original);
 
 /* A non-blocking, close-on-exec signalfd for the blocked signals. */
 int signals_open_fd(void);
+/* The same, blocking: for the relay, which sleeps in read(2) on it once
+ * nothing but signals can come (two system calls a signal), and reads it
+ * once per POLLIN otherwise. */
+int signals_open_blocking_fd(void);
 
 struct signalfd_siginfo;
+
+/* One read(2) of up to 16 signals, each handed to handle(ctx, si): on a
+ * blocking signalfd, it sleeps until one comes. */
+struct signalfd_siginfo;
+void signals_read_once(int sigfd, void (*handle)(void *ctx, const struct signalfd_siginfo *si),
+		       void *ctx);
 
 /* Read every pending signal from the signalfd and hand each to handle(ctx, si). */
 void signals_drain(int sigfd, void (*handle)(void *ctx, const struct signalfd_siginfo *si),

@@ -105,6 +105,17 @@ static ssize_t write_nowait(int fd, int *own, const struct iovec *iov)
 	return -1;
 }
 
+ssize_t sys_write_nowait(int fd, int *own, const void *buf, size_t len)
+{
+	struct iovec iov = { (void *)(uintptr_t)buf, len };
+
+	/* A regular file or a disk takes the write now, as in
+	 * sys_write_bounded: only pipes, sockets and terminals wait. */
+	if (*own < 0 && lseek(fd, 0, SEEK_CUR) >= 0)
+		return sys_write(fd, buf, len);
+	return write_nowait(fd, own, &iov);
+}
+
 ssize_t sys_write_bounded(int fd, const void *buf, size_t len, int wait_ms)
 {
 	struct iovec iov = { (void *)(uintptr_t)buf, len };

@@ -29,6 +29,13 @@ ssize_t sys_write(int fd, const void *buf, size_t len);
  * The file description fd names is never made non-blocking: the command
  * shares it. Only without /proc may a terminal still block (see sys.c). */
 ssize_t sys_write_bounded(int fd, const void *buf, size_t len, int wait_ms);
+/* One write to fd that never sleeps: what was written, or -1 with EAGAIN
+ * when a pipe, socket or terminal has no room now (poll *own if it is >= 0,
+ * else fd, for POLLOUT), ENOTSUP where fd can only be written blocking (a
+ * terminal without /proc), or the write's own errno. *own starts at -1 and
+ * is a private non-blocking description of a terminal, opened on first
+ * need; the caller closes it. */
+ssize_t sys_write_nowait(int fd, int *own, const void *buf, size_t len);
 /* getdents64(2): a directory's entries as struct linux_dirent64 records,
  * without the DIR machinery (which costs the static binary fstat). */
 ssize_t sys_getdents64(int fd, void *buf, size_t len);

@@ -1,4 +1,5 @@
-/* Starting the command: fork, then exec in the child. */
+/* Starting the command: a child that shares PID 1's memory (or a fork), then
+ * execve, its outcome read in PID 1's loop. */
 #ifndef NSINIT_COMMAND_H
 #define NSINIT_COMMAND_H
 
@@ -22,8 +23,8 @@ struct command_request {
 	enum command_session session;
 	bool tty_foreground;     /* give it the terminal's foreground (SESSION_GROUP) */
 	bool rewrite_listen_pid; /* set LISTEN_PID to its own pid */
-	const struct caps_plan *caps; /* from caps_before_command() */
 	int hello_sock;          /* the link to send LINK_HELLO on, or -1 */
+	const struct caps_plan *caps; /* from caps_before_command() */
 };
 
 /* One start of the command. The child may share PID 1's memory until its

@@ -7,6 +7,7 @@
 #include "lib/sys.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -55,26 +56,29 @@ size_t link_hello(struct link_msg *m)
 	return HEADER_LEN;
 }
 
-int link_send(int sock, int type, int value, int flags, const void *payload, size_t len,
-	      int fd)
+size_t link_pack(struct link_msg *m, int type, int value, int flags, const void *payload,
+		 size_t len)
+{
+	if (len > sizeof(m->payload))
+		len = sizeof(m->payload);
+	m->type = type;
+	m->value = value;
+	m->flags = flags;
+	m->len = (uint32_t)len;
+	if (len)
+		memcpy(m->payload, payload, len);
+	return HEADER_LEN + len;
+}
+
+int link_send_packed(int sock, const void *packed, size_t size, int fd)
 {
 	union {
 		struct cmsghdr align;
 		char buf[CMSG_SPACE(sizeof(int))];
 	} control;
-	struct link_msg m;
-	struct iovec iov = { &m, HEADER_LEN + len };
+	struct iovec iov = { (void *)(uintptr_t)packed, size };
 	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1 };
 
-	if (len > sizeof(m.payload))
-		len = sizeof(m.payload);
-	m.type = type;
-	m.value = value;
-	m.flags = flags;
-	m.len = (uint32_t)len;
-	if (len)
-		memcpy(m.payload, payload, len);
-	iov.iov_len = HEADER_LEN + len;
 	if (fd >= 0) {
 		struct cmsghdr *c;
 
@@ -91,6 +95,14 @@ int link_send(int sock, int type, int value, int flags, const void *payload, siz
 	if (sys_sendmsg(sock, &msg, MSG_DONTWAIT) < 0 && errno != EPIPE)
 		return -1;
 	return 0;
+}
+
+int link_send(int sock, int type, int value, int flags, const void *payload, size_t len,
+	      int fd)
+{
+	struct link_msg m;
+
+	return link_send_packed(sock, &m, link_pack(&m, type, value, flags, payload, len), fd);
 }
 
 int link_recv(int sock, struct link_msg *m, int *fd, pid_t *sender)

@@ -19,8 +19,10 @@
 #include <sys/types.h>
 
 /* A connected, close-on-exec socket pair: [0] for the relay, [1] for PID 1.
- * The relay's end passes credentials, so that LINK_HELLO names the command's
- * pid as the relay sees it. */
+ * The relay's end passes credentials: it takes a message only from PID 1
+ * itself (the kernel names the sender), or the one LINK_HELLO from PID 1's
+ * child before the command starts, never from a process that got hold of
+ * PID 1's end. */
 void link_pair(int fds[2]);
 
 /* Relay: tell PID 1 to go on (ok), or to exit 125 because the set-up failed
@@ -33,8 +35,10 @@ void link_go(int sock, bool ok);
 void link_wait_go(int sock);
 
 enum link_type {
-	LINK_HELLO = 1, /* the command's child, just before execve -> relay: its
-			 * pid in the relay's namespace comes with the packet */
+	LINK_HELLO = 1, /* the command's child, before execve -> relay: its pid
+			 * in the relay's namespace comes with the packet; the
+			 * relay takes one, from a child of PID 1, before the
+			 * command has started */
 	LINK_COMMAND,   /* PID 1 -> relay: the command runs; value is its pid
 			 * inside; the packet carries its pidfd, if there is one */
 	LINK_EVENT,     /* PID 1 -> relay: one events line for the relay to write,
@@ -45,6 +49,12 @@ enum link_type {
 	LINK_SIGNAL,    /* relay -> PID 1: value is a signal (after -r) to send,
 			 * SIGCONT or a terminal's; with LINK_DELIVERED and
 			 * LINK_STOPPING, a stop that already reached the command */
+	LINK_STOPPED,   /* PID 1 -> relay: the command stopped (job control) */
+	LINK_JOB_STOPPED, /* relay -> PID 1: the relay, which leads a shell's job
+			 * on a terminal, stops itself now, so the shell sees the
+			 * job stopped; PID 1 may wake the job's group (kill(0))
+			 * if the command goes on first */
+	LINK_JOB_RUNNING, /* relay -> PID 1: the relay runs again */
 };
 
 enum { LINK_DELIVERED = 1, LINK_STOPPING = 2 };
@@ -60,16 +70,23 @@ struct link_msg {
 	char payload[LINK_PAYLOAD_MAX];
 };
 
-/* A LINK_HELLO message into *m, for the command's child, which shares PID
- * 1's memory and so cannot call link_send (errno): it sends the returned
- * number of bytes of *m as one message itself. */
-size_t link_hello(struct link_msg *m);
-
 /* Send a message with len bytes of payload, with fd attached if fd >= 0.
  * Never blocks. Returns 0 (also when the other side is gone, which its own
  * loop sees), or -1 with errno (EAGAIN: the socket is full). */
 int link_send(int sock, int type, int value, int flags, const void *payload, size_t len,
 	      int fd);
+
+/* A LINK_HELLO message into *m, for the command's child, which shares PID
+ * 1's memory and so cannot call link_send (errno): it sends the returned
+ * number of bytes of *m as one message itself. */
+size_t link_hello(struct link_msg *m);
+
+/* The same in two steps, for a sender that queues what the socket has no
+ * room for (PID 1): the message into *m, returning its size; then the
+ * sending of those bytes, with their fd. */
+size_t link_pack(struct link_msg *m, int type, int value, int flags, const void *payload,
+		 size_t len);
+int link_send_packed(int sock, const void *packed, size_t size, int fd);
 
 /* Receive a message without blocking. Returns 1 when one came (*fd is the fd
  * it carried, or -1; *sender the sender's pid as we see it, or 0), 0 when

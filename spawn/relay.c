@@ -32,7 +32,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-enum { FD_SIGNALS, FD_LINK, NFDS };
+enum { FD_SIGNALS, FD_LINK, FD_EVENTS, NFDS };
 
 struct relay {
 	const struct relay_request *rq;
@@ -48,7 +48,7 @@ struct relay {
 	pid_t command_pid;  /* the command's pid inside the namespace, or 0 */
 	pid_t command_host; /* its pid (and process group) as we see it, or 0 */
 	unsigned reaped;    /* what PID 1 reaped, as it said last */
-	bool fall_back;     /* PID 1 said LINK_FALLBACK */
+	struct relay_result *res; /* fall_back and why: PID 1's LINK_FALLBACK */
 	bool let_go;        /* the caller's fds and directory are let go */
 };
 
@@ -143,18 +143,6 @@ static void forward_one_cb(void *r, const struct signalfd_siginfo *si)
 	forward(r, si);
 }
 
-/* The command's pid on our side, from its pidfd's fdinfo, or 0. */
-static pid_t host_pid_of(int pidfd)
-{
-	char path[40], buf[512], *line;
-
-	fmt(path, sizeof(path), "/proc/self/fdinfo/%d", pidfd);
-	if (read_small(path, buf, sizeof(buf)) <= 0)
-		return 0;
-	line = strstr(buf, "\nPid:");
-	return line && atoi(line + 5) > 0 ? (pid_t)atoi(line + 5) : 0;
-}
-
 /* Hold nothing the caller passed on (a pipe's reader must see EOF when the
  * command closes it), and pin no mount: once the command runs, they are its
  * alone. */
@@ -163,8 +151,9 @@ static void let_go(struct relay *r)
 	if (r->let_go)
 		return;
 	r->let_go = true;
-	sys_close_all_but((int[]){ r->sock, events_fd(), r->sigfd, r->command_fd, r->pidfile_dirfd },
-			  5);
+	sys_close_all_but((int[]){ r->sock, events_fd(), events_poll_fd(), r->sigfd, r->command_fd,
+				   r->pidfile_dirfd },
+			  6);
 	if (chdir("/") < 0)
 		warn_errno("cannot change directory to /");
 }
@@ -174,9 +163,6 @@ static void took_command(struct relay *r, pid_t ns_pid, int fd, const struct lin
 	r->command_pid = ns_pid;
 	r->command_fd = fd;
 	let_go(r);
-	/* LINK_HELLO named it already, unless it could not be sent. */
-	if (!r->command_host && fd >= 0)
-		r->command_host = host_pid_of(fd);
 	if (fd >= 0)
 		note("command is %d in the namespace; signals go to it directly", (int)ns_pid);
 	if (events_fd() >= 0) {
@@ -197,8 +183,27 @@ static void took_command(struct relay *r, pid_t ns_pid, int fd, const struct lin
 	}
 }
 
-/* Messages from PID 1 (and the command's hello). Returns false once PID 1
- * has closed the socket. */
+/* The command stopped: where the relay leads a shell's job on a terminal,
+ * stop the relay itself, so that the shell sees its job stopped; fg (or
+ * bg) resumes it with SIGCONT, which the loop passes on. Never a process
+ * group: outside job control the relay's group is the caller's. PID 1 is
+ * told first, so that it can wake the job if the command goes on alone. */
+static void command_stopped(struct relay *r)
+{
+	if (!r->rq->leads_job)
+		return;
+	note("the command stopped; so does the relay, as its shell's job");
+	(void)link_send(r->sock, LINK_JOB_STOPPED, 0, 0, NULL, 0, -1);
+	if (kill(r->self, SIGSTOP) < 0)
+		warn_errno("cannot stop the relay");
+	(void)link_send(r->sock, LINK_JOB_RUNNING, 0, 0, NULL, 0, -1);
+}
+
+/* Messages from PID 1. Returns false once PID 1 has closed the socket.
+ * The kernel names each message's sender: a message from anyone but PID
+ * 1 itself (a process that got hold of PID 1's end) is dropped, and a
+ * fallback counts only before the command has started: nothing the command
+ * sends can make the relay run anything. */
 static bool take_messages(struct relay *r)
 {
 	static struct link_msg m; /* static: a small stack must not cost the relay */
@@ -206,21 +211,37 @@ static bool take_messages(struct relay *r)
 	int fd, got;
 
 	while ((got = link_recv(r->sock, &m, &fd, &sender)) == 1) {
+		/* The command's pid as we see it, learned one way: the
+		 * kernel names the sender of the child's hello. Only PID 1
+		 * and its children before their execve hold PID 1's end (it
+		 * is close-on-exec, and PID 1 is out of the command's reach),
+		 * so the first hello before the command started is the
+		 * child's. */
+		if (m.type == LINK_HELLO && !r->command_host && !r->command_pid && sender > 0) {
+			r->command_host = sender;
+			continue;
+		}
+		if (sender != r->pid1) {
+			note("dropped a message on PID 1's socket from %d, not PID 1", (int)sender);
+			if (fd >= 0)
+				close(fd);
+			continue;
+		}
 		if (m.type == LINK_COMMAND && r->command_fd < 0 && !r->command_pid) {
 			took_command(r, m.value, fd, &m);
 			continue;
 		}
 		if (fd >= 0)
 			close(fd);
-		if (m.type == LINK_HELLO)
-			r->command_host = sender;
-		else if (m.type == LINK_EVENT)
+		if (m.type == LINK_EVENT)
 			events_write_line(m.payload, m.len);
 		else if (m.type == LINK_REAPED && m.value >= 0)
 			r->reaped = (unsigned)m.value;
-		else if (m.type == LINK_FALLBACK && r->rq->fallback_why) {
-			r->fall_back = true;
-			fmt(r->rq->fallback_why, r->rq->fallback_len, "%.*s", (int)m.len, m.payload);
+		else if (m.type == LINK_STOPPED)
+			command_stopped(r);
+		else if (m.type == LINK_FALLBACK && !r->command_pid && !r->res->fall_back) {
+			r->res->fall_back = true;
+			fmt(r->res->why, sizeof(r->res->why), "%.*s", (int)m.len, m.payload);
 		}
 	}
 	return got == 0;
@@ -289,61 +310,45 @@ static bool set_up(const struct relay_request *rq, pid_t pid1, struct pidfile *p
 	return !rq->pid_file || pidfile_write(pf, rq->pid_file, pid1) == 0;
 }
 
-/* Wait for what comes next: a signal, and while the link has news to give
- * (before the command's pidfd, and for PID 1's events), a message. Once
- * nothing but signals can come, block in read(2) on the signalfd. */
-static void wait_and_handle(struct relay *r, int sigfd, bool *blocking)
+/* Wait for what comes next: a signal, and while the link may have news (the
+ * command's pidfd, PID 1's events, a stop of the command where the relay
+ * leads a shell's job) a message, and while events wait, room for them.
+ * Otherwise sleep in read(2) on the signalfd: two system calls a signal. */
+static void wait_and_handle(struct relay *r)
 {
 	struct pollfd fds[NFDS] = {
-		[FD_SIGNALS] = { .fd = sigfd, .events = POLLIN },
+		[FD_SIGNALS] = { .fd = r->sigfd, .events = POLLIN },
 		[FD_LINK] = { .fd = r->link_open ? r->sock : -1, .events = POLLIN },
+		[FD_EVENTS] = { .fd = events_pending() ? events_poll_fd() : -1, .events = POLLOUT },
 	};
-	bool link_news = r->link_open && (r->command_fd < 0 || events_fd() >= 0);
+	bool link_news = r->link_open &&
+			 (r->command_fd < 0 || events_fd() >= 0 || r->rq->leads_job);
 
-	if (!link_news) {
-		/* Static: a small stack (ulimit -s) must not cost the relay. */
-		static struct signalfd_siginfo si[16];
-		ssize_t n;
-		int fl;
-
-		if (!*blocking) {
-			fl = fcntl(sigfd, F_GETFL);
-			*blocking = fl >= 0 && fcntl(sigfd, F_SETFL, fl & ~O_NONBLOCK) == 0;
-		}
-		if (*blocking) {
-			n = sys_read(sigfd, si, sizeof(si));
-			if (n < 0)
-				warn_errno("cannot read signals");
-			for (ssize_t i = 0; i < n / (ssize_t)sizeof(si[0]); i++)
-				forward(r, &si[i]);
-			return;
-		}
-	}
-	if (*blocking) {
-		int fl = fcntl(sigfd, F_GETFL);
-
-		if (fl >= 0 && fcntl(sigfd, F_SETFL, fl | O_NONBLOCK) == 0)
-			*blocking = false;
+	if (!link_news && !events_pending()) {
+		signals_read_once(r->sigfd, forward_one_cb, r);
+		return;
 	}
 	if (sys_poll(fds, NFDS, -1) < 0)
 		warn_errno("poll failed");
 	/* Closed by PID 1: our end stays open all the same, as PID 1 watches it. */
 	if (fds[FD_LINK].revents && !take_messages(r))
 		r->link_open = false;
+	if (fds[FD_EVENTS].revents)
+		events_flush();
+	/* One read: the signalfd blocks, and POLLIN promises one. */
 	if (fds[FD_SIGNALS].revents)
-		signals_drain(sigfd, forward_one_cb, r);
+		signals_read_once(r->sigfd, forward_one_cb, r);
 }
 
-int relay_run(const struct relay_request *rq, pid_t pid1, int sock)
+void relay_run(const struct relay_request *rq, pid_t pid1, int sock, struct relay_result *res)
 {
 	/* pid1_changed starts true: PID 1 may have exited before the loop. */
 	struct relay r = { .rq = rq, .sock = sock, .link_open = true, .self = getpid(),
 			   .pid1_changed = true, .pid1 = pid1, .command_fd = -1,
-			   .pidfile_dirfd = -1 };
+			   .pidfile_dirfd = -1, .res = res };
 	struct pidfile pf = PIDFILE_NONE;
 	uint64_t start_us = clock_now_us();
 	struct job_stats stats;
-	bool blocking = false;
 	int code = EXIT_NSINIT_FAILED, sigfd;
 
 	r.is_init = r.self == 1;
@@ -355,27 +360,27 @@ int relay_run(const struct relay_request *rq, pid_t pid1, int sock)
 		link_go(sock, set_up(rq, pid1, &pf));
 	r.pidfile_dirfd = pf.dirfd;
 
-	sigfd = signals_open_fd();
+	sigfd = signals_open_blocking_fd();
 	r.sigfd = sigfd;
 
 	for (;;) {
 		/* Only a SIGCHLD can mean PID 1 exited: wait4 only then. */
 		if (r.pid1_changed && (r.pid1_changed = false, pid1_exited(&r, &code)))
 			break;
-		wait_and_handle(&r, sigfd, &blocking);
+		wait_and_handle(&r);
 	}
 	/* PID 1's last events (command_exited, shutdown) are still queued. */
 	if (r.link_open)
 		(void)take_messages(&r);
 	pidfile_remove(&pf);
-	if (r.fall_back) {
+	res->code = code;
+	if (res->fall_back) {
 		close(sigfd);
-		return RELAY_FALLBACK;
+		return;
 	}
 	let_go(&r);
 	terminal_take_back(r.command_host, rq->tty_foreground);
 	/* PID 1 is reaped: its RUSAGE_CHILDREN, the whole tree's, is ours now. */
 	job_stats_collect(&stats, start_us, r.reaped);
 	job_stats_report(code, &stats);
-	return code;
 }

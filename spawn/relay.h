@@ -18,20 +18,24 @@ struct relay_request {
 	bool user_ns;                  /* write a user namespace's id maps first */
 	bool map_current_user;         /*   keeping the caller's ids */
 	const char *pid_file;          /* write PID 1's pid here first, or NULL */
+	bool leads_job;                /* a shell's job on a terminal (options.h) */
 	struct timespec made_at;       /* CLOCK_REALTIME just before the clone */
-	char *fallback_why;            /* PID 1's LINK_FALLBACK goes here */
-	size_t fallback_len;
 };
 
-/* relay_run's answer when PID 1 said LINK_FALLBACK: run without a namespace. */
-#define RELAY_FALLBACK (-1)
+/* How the relay ended. */
+struct relay_result {
+	int code;       /* what nsinit exits with: PID 1's code, the command's */
+	bool fall_back; /* PID 1 found no fresh /proc to be had, before the
+			 * command ran: run it without a namespace */
+	char why[768];  /* what PID 1 said of it, for the warning */
+};
 
 /* Set up from outside what PID 1 cannot (a user namespace's id maps) and the
  * pid file, and give PID 1 the go-ahead on `sock`. Then forward signals to
  * the command (through its pidfd once PID 1 has handed it over, else through
- * PID 1), reap PID 1, remove the pid file and return the exit code PID 1
- * left (125 if the set-up failed), or RELAY_FALLBACK. Until the command runs,
+ * PID 1), reap PID 1, remove the pid file and fill *res: the exit code PID 1
+ * left (125 if the set-up failed), or a fallback. Until the command runs,
  * the relay keeps the caller's fds and directory, for that fallback. */
-int relay_run(const struct relay_request *rq, pid_t pid1, int sock);
+void relay_run(const struct relay_request *rq, pid_t pid1, int sock, struct relay_result *res);
 
 #endif

@@ -69,6 +69,10 @@
  *                             run CMD under a seccomp filter that refuses
  *                             user namespaces, as Docker's default profile or
  *                             Debian's kernel.unprivileged_userns_clone=0 do.
+ * An untrusted command (probe_attack.c)
+ *   probe attack PID          try pidfd_getfd on PID's fds 0-63 and ptrace
+ *                             PTRACE_SEIZE on it; print "getfd: <n> taken"
+ *                             and "ptrace: ok" or "ptrace: <errno name>".
  * A hung file system (probe_hangfs.c)
  *   probe hangfs MOUNTPOINT   mount a FUSE file system (raw /dev/fuse, root
  *                             only) on MOUNTPOINT whose one file "cmd" looks
@@ -147,6 +151,7 @@ static const struct {
 	{"netif", "", cmd_netif},
 	{"no-userns", "CMD [ARG...]", cmd_no_userns},
 	{"hangfs", "MOUNTPOINT", cmd_hangfs},
+	{"attack", "PID", cmd_attack},
 };
 
 void usage(void)

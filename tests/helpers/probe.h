@@ -42,6 +42,8 @@ int cmd_caps(int argc, char **argv);
 int cmd_netif(int argc, char **argv);
 /* probe_seccomp.c: a kernel that refuses user namespaces */
 int cmd_no_userns(int argc, char **argv);
+/* probe_attack.c: an untrusted command against nsinit */
+int cmd_attack(int argc, char **argv);
 /* probe_hangfs.c: a file system whose open(2) never returns */
 int cmd_hangfs(int argc, char **argv);
 

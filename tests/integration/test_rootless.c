@@ -350,10 +350,12 @@ Test(rootless, pid_file_and_nsenter_as_the_same_user)
 	free(text);
 
 	/* As the same user: join the user namespace first, keeping our ids
-	 * (setgroups is denied in there, which nsenter's default would need). */
+	 * (setgroups is denied in there, which nsenter's default would need).
+	 * Through the command, PID 1's child, as README says: PID 1 is not
+	 * dumpable, so its namespaces are root's to open. */
 	snprintf(script, sizeof(script),
-		 "exec setpriv --reuid=65534 --regid=65534 --clear-groups nsenter --target %ld "
-		 "--user --preserve-credentials --pid --mount ps -e -o pid=,comm=",
+		 "exec setpriv --reuid=65534 --regid=65534 --clear-groups nsenter --target "
+		 "$(pgrep -P %ld) --user --preserve-credentials --pid --mount ps -e -o pid=,comm=",
 		 pid);
 	o = (struct hs_opts){ .prefix = HS_ARGV("sh", "-c", script, "sh") };
 	hs_run(&q, &o, HS_ARGV("--"), hs_ms(10000));
