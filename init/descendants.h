@@ -8,7 +8,8 @@
 
 /* Find a procfs that shows our PID namespace (/proc, or a private detached
  * instance, which needs CAP_SYS_ADMIN) and remember the children nsinit
- * already has, which are the caller's and are never signalled. Without a
+ * already has and everything below them, which are the caller's and are
+ * never signalled. Without a
  * procfs, warn once. Idempotent. PID 1 without a namespace of its own calls
  * it first thing: before the command starts and before it drops its
  * capabilities. */
@@ -18,19 +19,22 @@ void descendants_init(void);
  * closes the fds it inherited. */
 int descendants_fd(void);
 
-/* Tell the walk the command's pid right after it started: without a
- * procfs, the command's own process group (-g, --new-session) is all that
- * can be signalled at shutdown. */
+/* Tell the walk the command's pid right after it started: it leads its own
+ * process group (and session, with --new-session) of that number, which
+ * its descendants inherit; without a procfs, that group is all that can be
+ * signalled at shutdown. */
 void descendants_set_command(pid_t command);
 
-/* Send sig to every descendant of nsinit that /proc/PID/task/TID/children
- * shows, deepest first, but to none of the inherited children. Returns how
- * many were signalled. */
+/* Send sig to every process of the command's that /proc/PID/task/TID/children
+ * shows under nsinit, parents no later than their children (the command's
+ * process group first, in one call), and to none of the caller's. Returns
+ * how many were signalled. */
 unsigned descendants_signal(int sig);
 
-/* True when the shutdown has nothing left to wait for: no child but the
- * inherited ones, or no procfs to find any (they cannot be signalled, so
- * waiting could be for ever). */
+/* True when the shutdown has nothing left to wait for: no process of the
+ * command's (the caller's are reaped as they exit, not waited for), or no
+ * procfs to find any (they cannot be signalled, so waiting could be for
+ * ever). */
 bool descendants_settled(void);
 
 #endif

@@ -31,6 +31,9 @@ bool procstat_read(int proc, long pid, struct procstat *st)
 		case 4:
 			st->ppid = strtol(p + 1, NULL, 10);
 			break;
+		case 5:
+			st->pgrp = strtol(p + 1, NULL, 10);
+			break;
 		case 6:
 			st->session = strtol(p + 1, NULL, 10);
 			break;

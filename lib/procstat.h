@@ -7,6 +7,7 @@
 struct procstat {
 	char name[64];        /* field 2, without its parentheses */
 	long ppid;            /* 4 */
+	long pgrp;            /* 5: process group */
 	long session;         /* 6 */
 	unsigned long flags;  /* 9: PF_* */
 	long start;           /* 22: start time, in clock ticks after boot */

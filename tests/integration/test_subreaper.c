@@ -7,11 +7,14 @@
 
 #include <criterion/criterion.h>
 #include <errno.h>
+#include <poll.h>
+#include <stdbool.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 TestSuite(subreaper, .fini = hs_fini, .timeout = HS_SUITE_TIMEOUT);
@@ -167,4 +170,128 @@ Test(subreaper, deep_chain_with_a_small_stack)
 			      S(p.out));
 	hs_cleanup(&p);
 	remove_fifo(fifo);
+}
+
+/* A pidfd of pid, taken while it is known to live; the test ends it. */
+static int pin(pid_t pid)
+{
+	int fd = (int)syscall(SYS_pidfd_open, pid, 0);
+
+	cr_assert(fd >= 0, "pidfd_open %d: %s", (int)pid, strerror(errno));
+	return fd;
+}
+
+static bool pinned_alive(int fd)
+{
+	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+
+	return poll(&pfd, 1, 0) == 0;
+}
+
+/* The issue's `( sleep 200 & ...; sleep 0.5 ) & exec nsinit -s -- ...`: a
+ * job the shell started before its exec forks a child, and exits while
+ * nsinit runs, so the kernel gives that child to nsinit (the subreaper).
+ * It is the caller's, not the command's: nsinit's shutdown leaves it
+ * running, and nsinit exits without waiting for it. The job exits only
+ * after the command said go; the command exits only once nsinit is the
+ * grandchild's parent (polled, with a bound), so the shutdown must tell. */
+Test(subreaper, an_inherited_jobs_orphan_is_the_callers)
+{
+	const char *script =
+		"( sleep 1000 >/dev/null 2>&1 & echo $! > \"$FIFO.grand\"; echo grand=$!; "
+		"read x < \"$FIFO\" ) & exec \"$0\" \"$@\"";
+	const char *command =
+		"echo go > \"$FIFO\"; read g < \"$FIFO.grand\"; i=0; "
+		"while [ $i -lt 100000 ]; do read -r l < /proc/$g/stat; set -- $l; "
+		"[ \"$4\" = \"$PPID\" ] && exit 0; i=$((i+1)); done; exit 9";
+	char fifo[128], env[160], grand[160];
+	struct hs_proc p;
+	pid_t g = 0;
+	int fd;
+
+	make_fifo(fifo, sizeof(fifo));
+	snprintf(grand, sizeof(grand), "%s.grand", fifo);
+	snprintf(env, sizeof(env), "FIFO=%s", fifo);
+	struct hs_opts o = { .prefix = HS_ARGV("sh", "-c", script), .env = HS_ARGV(env) };
+	hs_spawn(&p, &o, HS_ARGV("-v", "-s", "--", "sh", "-c", command));
+	cr_assert(hs_read_until(&p, HS_OUT, "grand=", hs_ms(10000)), "%s\n%s", S(p.out), S(p.err));
+	cr_assert(hs_read_until(&p, HS_OUT, "\n", hs_ms(5000)));
+	cr_assert(sscanf(strstr(S(p.out), "grand="), "grand=%d", &g) == 1 && g > 1, "%s", S(p.out));
+	fd = pin(g);
+	cr_assert(hs_wait(&p, hs_ms(10000)), "nsinit waited for the caller's process:\n%s", S(p.err));
+	/* 0: the command saw the grandchild become nsinit's (9: it never did). */
+	cr_expect_eq(hs_code(&p), 0, "%s\n%s", hs_status_str(&p), S(p.err));
+	cr_expect(pinned_alive(fd), "nsinit killed its caller's process %d:\n%s", (int)g, S(p.err));
+	syscall(SYS_pidfd_send_signal, fd, SIGKILL, NULL, 0);
+	close(fd);
+	hs_cleanup(&p);
+	unlink(grand);
+	remove_fifo(fifo);
+}
+
+/* The issue's 200 parents, each `trap 'cleanup; exit' TERM; child & wait`,
+ * left by the command: with --kill-child=TERM every parent must get its
+ * TERM while its child still runs, so that its trap (which writes a
+ * marker) runs before its wait can return. Signalled children first, a
+ * parent sees its child die and exits with no cleanup. The command exits
+ * once every parent has its trap set and its child started. */
+#define PARENTS 200
+
+Test(subreaper, parents_get_the_signal_no_later_than_their_children)
+{
+	const char *command =
+		"i=0; while [ $i -lt $N ]; do "
+		"sh -c 'trap \"echo > $D/m.$0; exit 0\" TERM; sleep 1000 >/dev/null & echo r; wait' $i & "
+		"i=$((i+1)); done | head -n $N >/dev/null";
+	char dir[64] = "/tmp/nsinit-order-XXXXXX", env_d[96], env_n[32], path[128];
+	struct hs_proc p;
+	int missing = 0;
+
+	cr_assert(mkdtemp(dir), "mkdtemp: %s", strerror(errno));
+	snprintf(env_d, sizeof(env_d), "D=%s", dir);
+	snprintf(env_n, sizeof(env_n), "N=%d", PARENTS);
+	struct hs_opts o = { .env = HS_ARGV(env_d, env_n) };
+	hs_run(&p, &o,
+	       HS_ARGV("-s", "--kill-child=TERM", "--grace=60s", "--", "sh", "-c", command),
+	       hs_ms(90000));
+	cr_expect_eq(hs_code(&p), 0, "%s\n%s", hs_status_str(&p), S(p.err));
+	for (int i = 0; i < PARENTS; i++) {
+		snprintf(path, sizeof(path), "%s/m.%d", dir, i);
+		if (unlink(path) < 0)
+			missing++;
+	}
+	cr_expect_eq(missing, 0, "%d of %d parents exited without running their TERM trap:\n%s",
+		     missing, PARENTS, S(p.err));
+	rmdir(dir);
+	hs_cleanup(&p);
+}
+
+/* Without a procfs (none mounted, and no CAP_SYS_ADMIN to mount one of our
+ * own), the command's own process group is all nsinit can reach: its
+ * background job gets the kill-child signal (it holds stdout and stderr,
+ * so EOF on both proves it gone), and the one warning says what is true:
+ * no procfs is mounted, and how to fix that. */
+Test(subreaper, without_a_procfs_the_commands_group_is_signalled)
+{
+	const char *script = "umount -l /proc && exec setpriv --bounding-set=-sys_admin "
+			     "--inh-caps=-sys_admin \"$0\" \"$@\"";
+	struct hs_opts o = { .prefix = HS_ARGV("unshare", "--mount", "sh", "-c", script) };
+	struct hs_proc p;
+	char line[512] = "";
+
+	hs_spawn(&p, &o, HS_ARGV("-v", "-s", "--", "sh", "-c", "sleep 1000 & echo bg=$!"));
+	cr_assert(hs_wait(&p, hs_ms(10000)), "nsinit did not exit:\n%s", S(p.err));
+	cr_expect_eq(hs_code(&p), 0, "%s\n%s", hs_status_str(&p), S(p.err));
+	cr_expect(hs_read_eof(&p, HS_BOTH, hs_ms(10000)),
+		  "the command's background job survived:\n%s\n%s", S(p.out), S(p.err));
+	cr_expect(hs_find_line(S(p.err), "procfs", line, sizeof(line)), "stderr:\n%s", S(p.err));
+	cr_expect_str_eq(line,
+			 "nsinit: no procfs is mounted on /proc and no procfs of our own can be "
+			 "mounted (needs CAP_SYS_ADMIN): at exit only the command's process group "
+			 "can be signalled; mount one (mount -t proc proc /proc) or give nsinit "
+			 "CAP_SYS_ADMIN");
+	cr_expect_eq(hs_count_matching(S(p.err), "procfs"), 1, "stderr:\n%s", S(p.err));
+	cr_expect_eq(hs_count_matching(S(p.err), "shutdown: SIGKILL sent, 1 process left"), 1,
+		     "stderr:\n%s", S(p.err));
+	hs_cleanup(&p);
 }
