@@ -2,6 +2,7 @@
  * costs nothing but the events (SIGPIPE is blocked; write errors ignored). */
 #include "lib/events.h"
 
+#include "lib/errtext.h"
 #include "lib/fmt.h"
 #include "lib/stranger.h"
 #include "lib/msg.h"
@@ -62,7 +63,7 @@ static int open_fd(const char *spec)
 	if (fd < 0)
 		die("cannot use fd %s for --events: %s; open one for writing (e.g. 3>>FILE), or "
 		    "name a file (./%s)",
-		    spec, strerror(errno), spec);
+		    spec, errtext(errno), spec);
 	return fd;
 }
 

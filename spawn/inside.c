@@ -5,6 +5,7 @@
  * fallback to running without a namespace (main.c). */
 #include "spawn/inside.h"
 
+#include "lib/errtext.h"
 #include "lib/fmt.h"
 
 #include <dirent.h>
@@ -27,12 +28,12 @@ static void proc_refused(int err, char *why, size_t len)
 			      "partly covered (as container runtimes do), which the kernel refuses "
 			      "to reveal; give the container an unmasked /proc, or pass "
 			      "-s (--no-namespace) to act as init without one",
-		    strerror(err));
+		    errtext(err));
 	else if (err == ENOENT)
 		fmt(why, len, "cannot mount a fresh /proc: there is no /proc directory; create "
 			      "it, or pass -s (--no-namespace) to act as init without one");
 	else
-		fmt(why, len, "cannot mount a fresh /proc: %s", strerror(err));
+		fmt(why, len, "cannot mount a fresh /proc: %s", errtext(err));
 }
 
 /* A directory right below "/", for private_from_chroot() to step into. */
@@ -111,7 +112,7 @@ static int make_private(char *why, size_t len)
 			      "new root onto itself before chroot, or pass -s (--no-namespace) to "
 			      "act as init without one");
 	else
-		fmt(why, len, "cannot make mount propagation private: %s", strerror(errno));
+		fmt(why, len, "cannot make mount propagation private: %s", errtext(errno));
 	return -1;
 }
 
@@ -123,7 +124,7 @@ static int mount_proc(const char *root, char *why, size_t len, bool *no_proc)
 
 	if (root && access(root, X_OK) < 0) {
 		fmt(why, len, "cannot use '%s' for --root: %s; name a directory", root,
-		    strerror(errno));
+		    errtext(errno));
 		return -1;
 	}
 	if (make_private(why, len) < 0)
@@ -138,7 +139,7 @@ static int mount_proc(const char *root, char *why, size_t len, bool *no_proc)
 		return -1;
 	}
 	if (root && (chroot(root) < 0 || chdir("/") < 0)) {
-		fmt(why, len, "cannot change the root to '%s' (--root): %s", root, strerror(errno));
+		fmt(why, len, "cannot change the root to '%s' (--root): %s", root, errtext(errno));
 		return -1;
 	}
 	return 0;
@@ -150,7 +151,7 @@ static int set_hostname(const char *name, char *why, size_t len)
 {
 	if (sethostname(name, strlen(name)) == 0)
 		return 0;
-	fmt(why, len, "cannot set the hostname to '%s': %s", name, strerror(errno));
+	fmt(why, len, "cannot set the hostname to '%s': %s", name, errtext(errno));
 	return -1;
 }
 
@@ -169,7 +170,7 @@ static int loopback_up(char *why, size_t len)
 		r = ioctl(fd, SIOCSIFFLAGS, &ifr);
 	}
 	if (r < 0)
-		fmt(why, len, "cannot bring up the loopback interface: %s", strerror(errno));
+		fmt(why, len, "cannot bring up the loopback interface: %s", errtext(errno));
 	if (fd >= 0)
 		close(fd);
 	return r;
