@@ -120,7 +120,12 @@ static void refused(int err, unsigned long flags, char *buf, size_t len)
 /* ENOSPC or EUSERS: a /proc/sys/user/max_*_namespaces limit of this user
  * namespace (or of one enclosing it) was reached, or the nesting limit. A
  * limit of 0 is the usual culprit (a switch, not a count), so it is named
- * alone; otherwise every limit that applies is listed. */
+ * alone; otherwise every limit that applies is listed, with the nesting
+ * limit first: 33 nsinits deep, that is the cause, and from inside no
+ * level can count the levels above its own /proc.
+ *
+ * The cause holds no ';': the fallback to a subreaper (init/roles.c) keeps
+ * a line up to its first ';' and drops the fix after it. */
 static void limit_reached(int err, unsigned long flags, char *buf, size_t len)
 {
 	char path[64], value[32], list[400];
@@ -143,9 +148,10 @@ static void limit_reached(int err, unsigned long flags, char *buf, size_t len)
 		}
 		n += fmt(list + n, sizeof(list) - n, " %s=%s", path + 15, value);
 	}
-	fmt(buf, len, "cannot create the namespaces: %s: a namespace limit was reached: one in "
-		      "/proc/sys/user/ (now%s; also those of enclosing user namespaces) or the "
-		      "nesting depth of 32; raise the limit",
+	fmt(buf, len, "cannot create the namespaces: %s: a namespace limit was reached: the "
+		      "nesting limit of 32 PID or user namespaces, or one in /proc/sys/user/ "
+		      "(here%s, or those of an enclosing user namespace); nest fewer levels, or "
+		      "raise the limit",
 	    errtext(err), list);
 }
 
