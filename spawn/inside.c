@@ -116,12 +116,31 @@ static int make_private(char *why, size_t len)
 	return -1;
 }
 
-/* Returns 0, or -1 after writing why into `why`. With `root`, /proc is
- * mounted inside it, and we chroot into it. */
+/* With --root, is DIR's /proc a directory of DIR's own? Called after the
+ * chroot, so "/proc" is DIR's entry whatever it holds, and a link swapped in
+ * after the check still resolves inside DIR. A link within DIR would only
+ * move the mount within DIR, but the command would run without a /proc all
+ * the same, so any link is refused. Returns 0, or -1 after writing why into
+ * `why`; a /proc that cannot be looked at is left to the mount to report. */
+static int check_proc_dir(const char *root, char *why, size_t len)
+{
+	struct stat st;
+
+	if (lstat("/proc", &st) < 0 || S_ISDIR(st.st_mode))
+		return 0;
+	fmt(why, len, "cannot use '%s' for --root: its /proc is %s, not a directory; make it "
+		      "an empty directory",
+	    root, fmt_file_kind(st.st_mode));
+	return -1;
+}
+
+/* Returns 0, or -1 after writing why into `why`. With `root`, we chroot
+ * into it first and mount /proc there: from then on every path nsinit
+ * names (/proc, the chdir to /, the command) resolves inside DIR, so that
+ * no link in DIR can lead a mount or an open out of it. DIR itself is the
+ * caller's to name, links and all. */
 static int mount_proc(const char *root, char *why, size_t len, bool *no_proc)
 {
-	char proc[4096];
-
 	if (root && access(root, X_OK) < 0) {
 		fmt(why, len, "cannot use '%s' for --root: %s; name a directory", root,
 		    errtext(errno));
@@ -129,17 +148,15 @@ static int mount_proc(const char *root, char *why, size_t len, bool *no_proc)
 	}
 	if (make_private(why, len) < 0)
 		return -1;
-	if (fmt(proc, sizeof(proc), "%s/proc", root ? root : "") >= sizeof(proc) - 1) {
-		fmt(why, len, "cannot use --root: the path is too long");
-		return -1;
-	}
-	if (mount("proc", proc, "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0) {
-		*no_proc = !root && (errno == EPERM || errno == EACCES || errno == ENOENT);
-		proc_refused(errno, why, len);
-		return -1;
-	}
 	if (root && (chroot(root) < 0 || chdir("/") < 0)) {
 		fmt(why, len, "cannot change the root to '%s' (--root): %s", root, errtext(errno));
+		return -1;
+	}
+	if (root && check_proc_dir(root, why, len) < 0)
+		return -1;
+	if (mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0) {
+		*no_proc = !root && (errno == EPERM || errno == EACCES || errno == ENOENT);
+		proc_refused(errno, why, len);
 		return -1;
 	}
 	return 0;
