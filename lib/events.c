@@ -89,10 +89,8 @@ static int open_file(const char *path)
 	int dirfd = stranger_open_parent(path, &name), fd, err;
 
 	if (dirfd < 0) {
-		if (errno == EACCES)
-			die("cannot use '%s' for --events: a symbolic link on the way lies in a "
-			    "sticky directory and belongs to another user; name the real directory",
-			    path);
+		if (dirfd == STRANGER_REFUSED)
+			die("cannot use '%s' for %s: %s", path, "--events", STRANGER_REFUSED_WHY);
 		die_errno("cannot open '%s' for --events", path);
 	}
 	fd = openat(dirfd, name,
