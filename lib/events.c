@@ -6,6 +6,7 @@
  * next line that fits is preceded by a `lost` event with the count. */
 #include "lib/events.h"
 
+#include "lib/errtext.h"
 #include "lib/fmt.h"
 #include "lib/stranger.h"
 #include "lib/msg.h"
@@ -74,7 +75,7 @@ static int open_fd(const char *spec)
 	if (fd < 0)
 		die("cannot use fd %s for --events: %s; open one for writing (e.g. 3>>FILE), or "
 		    "name a file (./%s)",
-		    spec, strerror(errno), spec);
+		    spec, errtext(errno), spec);
 	return fd;
 }
 
@@ -100,10 +101,8 @@ static int open_file(const char *path)
 	int dirfd = stranger_open_parent(path, &name), fd, err;
 
 	if (dirfd < 0) {
-		if (errno == EACCES)
-			die("cannot use '%s' for --events: a symbolic link on the way lies in a "
-			    "sticky directory and belongs to another user; name the real directory",
-			    path);
+		if (dirfd == STRANGER_REFUSED)
+			die("cannot use '%s' for %s: %s", path, "--events", STRANGER_REFUSED_WHY);
 		die_errno("cannot open '%s' for --events", path);
 	}
 	fd = openat(dirfd, name,

@@ -1,6 +1,7 @@
 /* Messages on stderr. See msg.h for why each line is a single write. */
 #include "lib/msg.h"
 
+#include "lib/errtext.h"
 #include "lib/exitcode.h"
 #include "lib/sys.h"
 
@@ -26,7 +27,7 @@ int msg_verbosity(void)
 	return verbosity;
 }
 
-/* Format "nsinit: <fmt>[: <strerror(err)>]\n" and write it in one go. */
+/* Format "nsinit: <fmt>[: <errtext(err)>]\n" and write it in one go. */
 static void emit(bool fatal, int err, bool with_errno, const char *format, va_list ap)
 {
 	char line[1024];
@@ -36,7 +37,7 @@ static void emit(bool fatal, int err, bool with_errno, const char *format, va_li
 	len = fmt(line, cap, "nsinit: ");
 	len += fmt_v(line + len, cap - len, format, ap);
 	if (with_errno)
-		len += fmt(line + len, cap - len, ": %s", strerror(err));
+		len += fmt(line + len, cap - len, ": %s", errtext(err));
 	/* Names and paths come from outside: a newline in one must not forge a
 	 * second "nsinit:" line, nor an escape sequence reach the terminal. */
 	fmt_sanitize(line);

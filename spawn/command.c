@@ -19,6 +19,7 @@
  * it is a plain fork, running the same code. */
 #include "spawn/command.h"
 
+#include "lib/errtext.h"
 #include "lib/exitcode.h"
 #include "lib/fmt.h"
 #include "spawn/link.h"
@@ -292,7 +293,7 @@ void command_start(const struct command_request *rq, struct command_launch *l)
 		if (pid == 0)
 			child(l);
 		if (pid < 0)
-			die("cannot fork the command: %s%s", strerror(errno), msg_fork_hint(errno));
+			die("cannot fork the command: %s%s", errtext(errno), msg_fork_hint(errno));
 	}
 	l->pid = (pid_t)pid;
 	close(l->child_end);
@@ -320,7 +321,7 @@ static void report_failure(const char *name, const struct report *r)
 	errno = r->err;
 	switch (r->stage) {
 	case STAGE_EXEC:
-		warn("cannot run '%s': %s", name, strerror(r->err));
+		warn("cannot run '%s': %s", name, errtext(r->err));
 		return;
 	case STAGE_INTERPRETER:
 		warn("cannot run '%s': its #! interpreter was not found", name);

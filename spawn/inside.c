@@ -5,6 +5,7 @@
  * fallback to running without a namespace (main.c). */
 #include "spawn/inside.h"
 
+#include "lib/errtext.h"
 #include "lib/fmt.h"
 
 #include <dirent.h>
@@ -27,12 +28,12 @@ static void proc_refused(int err, char *why, size_t len)
 			      "partly covered (as container runtimes do), which the kernel refuses "
 			      "to reveal; give the container an unmasked /proc, or pass "
 			      "-s (--no-namespace) to act as init without one",
-		    strerror(err));
+		    errtext(err));
 	else if (err == ENOENT)
 		fmt(why, len, "cannot mount a fresh /proc: there is no /proc directory; create "
 			      "it, or pass -s (--no-namespace) to act as init without one");
 	else
-		fmt(why, len, "cannot mount a fresh /proc: %s", strerror(err));
+		fmt(why, len, "cannot mount a fresh /proc: %s", errtext(err));
 }
 
 /* A directory right below "/", for private_from_chroot() to step into. */
@@ -111,34 +112,51 @@ static int make_private(char *why, size_t len)
 			      "new root onto itself before chroot, or pass -s (--no-namespace) to "
 			      "act as init without one");
 	else
-		fmt(why, len, "cannot make mount propagation private: %s", strerror(errno));
+		fmt(why, len, "cannot make mount propagation private: %s", errtext(errno));
 	return -1;
 }
 
-/* Returns 0, or -1 after writing why into `why`. With `root`, /proc is
- * mounted inside it, and we chroot into it. */
+/* With --root, is DIR's /proc a directory of DIR's own? Called after the
+ * chroot, so "/proc" is DIR's entry whatever it holds, and a link swapped in
+ * after the check still resolves inside DIR. A link within DIR would only
+ * move the mount within DIR, but the command would run without a /proc all
+ * the same, so any link is refused. Returns 0, or -1 after writing why into
+ * `why`; a /proc that cannot be looked at is left to the mount to report. */
+static int check_proc_dir(const char *root, char *why, size_t len)
+{
+	struct stat st;
+
+	if (lstat("/proc", &st) < 0 || S_ISDIR(st.st_mode))
+		return 0;
+	fmt(why, len, "cannot use '%s' for --root: its /proc is %s, not a directory; make it "
+		      "an empty directory",
+	    root, fmt_file_kind(st.st_mode));
+	return -1;
+}
+
+/* Returns 0, or -1 after writing why into `why`. With `root`, we chroot
+ * into it first and mount /proc there: from then on every path nsinit
+ * names (/proc, the chdir to /, the command) resolves inside DIR, so that
+ * no link in DIR can lead a mount or an open out of it. DIR itself is the
+ * caller's to name, links and all. */
 static int mount_proc(const char *root, char *why, size_t len, bool *no_proc)
 {
-	char proc[4096];
-
 	if (root && access(root, X_OK) < 0) {
 		fmt(why, len, "cannot use '%s' for --root: %s; name a directory", root,
-		    strerror(errno));
+		    errtext(errno));
 		return -1;
 	}
 	if (make_private(why, len) < 0)
 		return -1;
-	if (fmt(proc, sizeof(proc), "%s/proc", root ? root : "") >= sizeof(proc) - 1) {
-		fmt(why, len, "cannot use --root: the path is too long");
+	if (root && (chroot(root) < 0 || chdir("/") < 0)) {
+		fmt(why, len, "cannot change the root to '%s' (--root): %s", root, errtext(errno));
 		return -1;
 	}
-	if (mount("proc", proc, "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0) {
+	if (root && check_proc_dir(root, why, len) < 0)
+		return -1;
+	if (mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0) {
 		*no_proc = !root && (errno == EPERM || errno == EACCES || errno == ENOENT);
 		proc_refused(errno, why, len);
-		return -1;
-	}
-	if (root && (chroot(root) < 0 || chdir("/") < 0)) {
-		fmt(why, len, "cannot change the root to '%s' (--root): %s", root, strerror(errno));
 		return -1;
 	}
 	return 0;
@@ -150,7 +168,7 @@ static int set_hostname(const char *name, char *why, size_t len)
 {
 	if (sethostname(name, strlen(name)) == 0)
 		return 0;
-	fmt(why, len, "cannot set the hostname to '%s': %s", name, strerror(errno));
+	fmt(why, len, "cannot set the hostname to '%s': %s", name, errtext(errno));
 	return -1;
 }
 
@@ -169,7 +187,7 @@ static int loopback_up(char *why, size_t len)
 		r = ioctl(fd, SIOCSIFFLAGS, &ifr);
 	}
 	if (r < 0)
-		fmt(why, len, "cannot bring up the loopback interface: %s", strerror(errno));
+		fmt(why, len, "cannot bring up the loopback interface: %s", errtext(errno));
 	if (fd >= 0)
 		close(fd);
 	return r;

@@ -4,6 +4,7 @@
 #include "spawn/namespace.h"
 
 #include "spawn/caps.h"
+#include "lib/errtext.h"
 #include "lib/fmt.h"
 #include "lib/msg.h"
 #include "lib/readfile.h"
@@ -104,12 +105,12 @@ static void refused(int err, unsigned long flags, char *buf, size_t len)
 	if (caps_may_create_namespaces()) {
 		fmt(buf, len, "cannot create %s: %s, although nsinit holds CAP_SYS_ADMIN: seccomp, "
 			      "a security module or a chroot forbids it; allow it, or %s",
-		    user ? "a user namespace" : "the namespaces", strerror(err),
+		    user ? "a user namespace" : "the namespaces", errtext(err),
 		    user ? "drop --user" : "pass --no-namespace");
 		return;
 	}
 	why = namespace_userns_policy(policy, sizeof(policy));
-	fmt(buf, len, "cannot create a user namespace: %s: %s", strerror(err),
+	fmt(buf, len, "cannot create a user namespace: %s: %s", errtext(err),
 	    why ? why
 		: "without CAP_SYS_ADMIN nsinit needs one, but seccomp, a security module or a "
 		  "chroot forbids it; run it as root, or pass -s (--no-namespace) "
@@ -119,7 +120,12 @@ static void refused(int err, unsigned long flags, char *buf, size_t len)
 /* ENOSPC or EUSERS: a /proc/sys/user/max_*_namespaces limit of this user
  * namespace (or of one enclosing it) was reached, or the nesting limit. A
  * limit of 0 is the usual culprit (a switch, not a count), so it is named
- * alone; otherwise every limit that applies is listed. */
+ * alone; otherwise every limit that applies is listed, with the nesting
+ * limit first: 33 nsinits deep, that is the cause, and from inside no
+ * level can count the levels above its own /proc.
+ *
+ * The cause holds no ';': the fallback to a subreaper (init/roles.c) keeps
+ * a line up to its first ';' and drops the fix after it. */
 static void limit_reached(int err, unsigned long flags, char *buf, size_t len)
 {
 	char path[64], value[32], list[400];
@@ -137,15 +143,16 @@ static void limit_reached(int err, unsigned long flags, char *buf, size_t len)
 			fmt(buf, len, "cannot create a %s namespace: %s: a namespace limit was "
 				      "reached: %s is 0; raise the limit, e.g. sysctl -w "
 				      "user.max_%s_namespaces=N",
-			    k->name, strerror(err), path, k->file);
+			    k->name, errtext(err), path, k->file);
 			return;
 		}
 		n += fmt(list + n, sizeof(list) - n, " %s=%s", path + 15, value);
 	}
-	fmt(buf, len, "cannot create the namespaces: %s: a namespace limit was reached: one in "
-		      "/proc/sys/user/ (now%s; also those of enclosing user namespaces) or the "
-		      "nesting depth of 32; raise the limit",
-	    strerror(err), list);
+	fmt(buf, len, "cannot create the namespaces: %s: a namespace limit was reached: the "
+		      "nesting limit of 32 PID or user namespaces, or one in /proc/sys/user/ "
+		      "(here%s, or those of an enclosing user namespace); nest fewer levels, or "
+		      "raise the limit",
+	    errtext(err), list);
 }
 
 /* EINVAL: a kernel built without one of the namespaces has no
@@ -167,12 +174,12 @@ static void unsupported(int err, unsigned long flags, char *buf, size_t len)
 		if ((flags & k->flag) && access(path, F_OK) < 0 && errno == ENOENT) {
 			fmt(buf, len, "cannot create a %s namespace: %s: the kernel has none (no "
 				      "%s); %s%s",
-			    k->name, strerror(err), path, fixed ? "pass --no-" : "drop --",
+			    k->name, errtext(err), path, fixed ? "pass --no-" : "drop --",
 			    fixed ? "namespace" : k->file);
 			return;
 		}
 	}
-	fmt(buf, len, "cannot create the namespaces: %s", strerror(err));
+	fmt(buf, len, "cannot create the namespaces: %s", errtext(err));
 }
 
 bool namespace_explain(int err, unsigned long flags, char *buf, size_t len)
@@ -190,7 +197,7 @@ bool namespace_explain(int err, unsigned long flags, char *buf, size_t len)
 		unsupported(err, flags, buf, len);
 		return true;
 	default:
-		fmt(buf, len, "cannot create the namespaces: %s%s", strerror(err), msg_fork_hint(err));
+		fmt(buf, len, "cannot create the namespaces: %s%s", errtext(err), msg_fork_hint(err));
 		return false;
 	}
 }

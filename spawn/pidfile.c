@@ -40,13 +40,11 @@ static int open_dir(struct pidfile *pf, const char *path)
 	pf->path = path;
 	pf->dirfd = stranger_open_parent(path, &name);
 	if (pf->dirfd < 0) {
-		if (errno == EACCES)
-			warn("cannot write the pid file '%s': a symbolic link on the way lies in a "
-			     "sticky directory and belongs to another user; name the real "
-			     "directory",
-			     path);
+		if (pf->dirfd == STRANGER_REFUSED)
+			warn("cannot use '%s' for %s: %s", path, "--pid-file", STRANGER_REFUSED_WHY);
 		else
 			warn_errno("cannot write the pid file '%s'", path);
+		pf->dirfd = -1;
 		return -1;
 	}
 	if (fmt(pf->name, sizeof(pf->name), "%s", name) >= sizeof(pf->name) - 1) {

@@ -11,6 +11,7 @@
  * namespace (no module loading, no host sysctls, no mounting of devices). */
 #include "spawn/userns.h"
 
+#include "lib/errtext.h"
 #include "lib/msg.h"
 #include "lib/readfile.h"
 #include "spawn/namespace.h"
@@ -59,7 +60,7 @@ static int explain(pid_t pid, const char *name, int err)
 	else if (err == ENOENT || err == EROFS)
 		fix = "mount /proc read-write for nsinit's PID namespace, or pass --no-namespace";
 	warn("cannot set up the user namespace: cannot write /proc/%d/%s: %s; %s", (int)pid,
-	     name, strerror(err), fix);
+	     name, errtext(err), fix);
 	return -1;
 }
 

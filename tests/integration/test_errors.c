@@ -87,3 +87,23 @@ Test(errors, clone3_refused_falls_back_to_clone)
 		cr_expect(hs_count_regex(out, "^ *1 +nsinit$") == 1, "nsinit is not PID 1:\n%s", out);
 	hs_cleanup(&p);
 }
+
+/* An errno's words are nsinit's, not its libc's: the static build (musl)
+ * said "No file descriptors available" where the dynamic one (glibc) says
+ * "Too many open files". Run against either binary (make integration
+ * NSINIT_BIN=build/static/nsinit), the line is the same word for word.
+ * Four fds: stdin, stdout, stderr and one more, too few for the relay's
+ * socket pair. */
+Test(errors, an_errno_reads_the_same_in_every_build)
+{
+	struct hs_opts o = { .prefix = HS_ARGV("prlimit", "--nofile=4:4") };
+	struct hs_proc p;
+
+	if (hs_wrapped())
+		cr_skip_test("the wrapper's own fds would count against the limit");
+	hs_run(&p, &o, HS_ARGV("--", "echo", "ran"), hs_ms(10000));
+	cr_expect_eq(hs_code(&p), 125, "%s", hs_status_str(&p));
+	cr_expect_str_eq(S(p.err), "nsinit: cannot create a socket pair: Too many open files\n");
+	cr_expect_str_eq(S(p.out), "");
+	hs_cleanup(&p);
+}

@@ -109,6 +109,85 @@ Test(files, a_planted_link_is_never_followed)
 		}
 }
 
+/* A link on the way to the file, in a directory another user can change:
+ * root's --pid-file=/home/u/run/pids/x with u's pids -> /root replaced and
+ * then removed /root/x. A link is followed only where no one but root (the
+ * caller here) can have put it: a directory of root's that no one else may
+ * write to, or a sticky one with the link root's. Links in a link's target
+ * are judged too. Each row: where the path leads, and whether nsinit may
+ * follow it there. */
+Test(files, a_link_in_another_users_directory_is_not_followed)
+{
+	static const struct {
+		const char *path; /* in dir; each leads to victim/x */
+		bool allowed;
+	} rows[] = {
+		{ "user/pids/x", false },    /* nobody's directory, nobody's link */
+		{ "group/pids/x", false },   /* root's link in a group-writable directory */
+		{ "sticky/theirs/x", false }, /* nobody's link in a sticky one */
+		{ "trusted/via/x", false },  /* root's link to nobody's link */
+		{ "trusted/pids/x", true },  /* root's link in root's directory */
+		{ "sticky/mine/x", true },   /* root's link in a sticky directory */
+	};
+	static const char *const setup =
+		"set -e; cd \"$0\"; mkdir victim user group sticky trusted; "
+		"chown 65534:65534 user; chgrp 65534 group; chmod 0775 group; chmod 1777 sticky; "
+		"ln -s ../victim user/pids; chown -h 65534:65534 user/pids; "
+		"ln -s ../victim group/pids; ln -s ../victim sticky/mine; "
+		"ln -s ../victim sticky/theirs; chown -h 65534:65534 sticky/theirs; "
+		"ln -s ../victim trusted/pids; ln -s ../user/pids trusted/via";
+	const char *options[] = { "--pid-file", "--events" };
+	const char *roles[] = { "--namespace", "--no-namespace" };
+	char victim[128], cmd[600];
+
+	make_dir();
+	snprintf(cmd, sizeof(cmd), "sh -c '%s' '%s'", setup, dir);
+	cr_assert(system(cmd) == 0, "`%s` failed", cmd);
+	at(victim, sizeof(victim), "victim/x");
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)
+		for (size_t k = 0; k < 4; k++) {
+			char path[128], option[160], want[400];
+			struct hs_proc p;
+			char *text;
+
+			write_file(victim, "victim\n");
+			at(path, sizeof(path), rows[i].path);
+			snprintf(option, sizeof(option), "%s=%s", options[k / 2], path);
+			hs_run(&p, NULL, HS_ARGV(roles[k % 2], option, "--", "cat", victim),
+			       hs_ms(10000));
+			text = hs_slurp(victim);
+			if (!rows[i].allowed) {
+				snprintf(want, sizeof(want), "nsinit: cannot use '%s' for %s: a "
+					 "symbolic link on the way lies in a directory that a user "
+					 "other than root or you can change; name the real directory\n",
+					 path, options[k / 2]);
+				cr_expect_eq(hs_code(&p), 125, "`%s`: %s", p.argv_str,
+					     hs_status_str(&p));
+				cr_expect_str_eq(S(p.err), want, "`%s`", p.argv_str);
+				cr_expect_str_eq(S(p.out), "", "`%s`: the command ran", p.argv_str);
+				cr_expect(text && strcmp(text, "victim\n") == 0,
+					  "`%s`: the victim now holds '%s'", p.argv_str,
+					  text ? text : "(gone)");
+			} else if (k < 2) {
+				/* The pid file was written there, and removed at exit. */
+				cr_expect_eq(hs_code(&p), 0, "`%s`: %s\nstderr:\n%s", p.argv_str,
+					     hs_status_str(&p), S(p.err));
+				cr_expect(hs_line_matches(S(p.out), "^[0-9]+\n$"),
+					  "`%s`: the command read '%s'", p.argv_str, S(p.out));
+				cr_expect(!text, "`%s`: the pid file outlived nsinit", p.argv_str);
+			} else {
+				/* The events were appended to the file of root's there. */
+				cr_expect_eq(hs_code(&p), 0, "`%s`: %s\nstderr:\n%s", p.argv_str,
+					     hs_status_str(&p), S(p.err));
+				cr_expect(text && strncmp(text, "victim\n", 7) == 0 &&
+						  strstr(text, "{\"event\":\"exit\""),
+					  "`%s`: the file holds '%s'", p.argv_str, text ? text : "(gone)");
+			}
+			free(text);
+			hs_cleanup(&p);
+		}
+}
+
 /* ------------------------------------ fifos, devices, ttys: refused at once */
 
 struct target {

@@ -192,3 +192,42 @@ Test(nesting, five_deep_rootless)
 		cr_expect_eq(v[n - 1], 2, "the command is not PID 2 of its namespace:\n%s", S(p.out));
 	hs_cleanup(&p);
 }
+
+/* One level past the kernel's nesting limit of 32 PID namespaces: the
+ * innermost nsinit cannot make its namespace and runs the command as a
+ * subreaper, with one warning. The warning kept the line up to its first
+ * ';', which fell inside the list of /proc/sys/user limits, so the nesting
+ * limit, the cause here, was cut off. */
+Test(nesting, one_past_the_limit_the_warning_names_the_nesting_limit)
+{
+	static const char *argv[80];
+	/* We are at level hs_own_levels() - 1 (the host's is level 0); the
+	 * nsinit that would make level 33 is the last, and fails. */
+	int levels = 33 - (hs_own_levels() - 1);
+	size_t k = 0;
+	struct hs_proc p;
+
+	cr_assert(levels > 1 && levels <= 33, "this test runs %d PID namespaces deep",
+		  hs_own_levels() - 1);
+	argv[k++] = "--";
+	for (int level = 2; level <= levels; level++) {
+		argv[k++] = hs_nsinit();
+		argv[k++] = "--";
+	}
+	argv[k++] = "echo";
+	argv[k++] = "ran";
+	argv[k] = NULL;
+	hs_run(&p, NULL, argv, hs_ms(30000));
+	cr_expect_eq(hs_code(&p), 0, "%s\nstderr:\n%s", hs_status_str(&p), S(p.err));
+	cr_expect_str_eq(S(p.out), "ran\n");
+	cr_expect_eq(hs_count_lines(S(p.err)), 1, "stderr:\n%s", S(p.err));
+	cr_expect(hs_line_matches(S(p.err),
+				  "^nsinit: cannot create the namespaces: No space left on device: "
+				  "a namespace limit was reached: the nesting limit of 32 PID or "
+				  "user namespaces, or one in /proc/sys/user/ \\(here "
+				  "max_pid_namespaces=[0-9]+ max_mnt_namespaces=[0-9]+, or those of "
+				  "an enclosing user namespace\\); running as a subreaper \\(-s\\) "
+				  "instead; pass --namespace to make this an error\n$"),
+		  "stderr:\n%s", S(p.err));
+	hs_cleanup(&p);
+}

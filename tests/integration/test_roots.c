@@ -146,3 +146,41 @@ Test(roots, root_option_needs_a_namespace_and_a_directory)
 		  "stderr:\n%s", S(p.err));
 	hs_cleanup(&p);
 }
+
+/* --root=DIR with DIR/proc a link: proc was mounted on the link's target,
+ * outside DIR (in nsinit's own mount namespace), and the command ran
+ * without a /proc, silently. Now the mount happens after the chroot, so no
+ * link can lead it out of DIR, and a /proc that is a link is refused in one
+ * line, exit 125, the command not run. Rows: a link out of DIR, and one
+ * within it (which would leave the command without /proc all the same). */
+Test(roots, a_proc_that_is_a_link_is_refused)
+{
+	char outside[] = "/tmp/nsinit-outside-XXXXXX";
+	const char *targets[] = { outside, "tmp" };
+	const char *prefix[16];
+
+	make_root(false);
+	cr_assert(mkdtemp(outside), "mkdtemp: %s", strerror(errno));
+	for (size_t i = 0; i < 2; i++) {
+		char arg[64], proc[64], want[256];
+		struct hs_proc p;
+
+		snprintf(proc, sizeof proc, "%s/proc", root_dir);
+		cr_assert((rmdir(proc) == 0 || unlink(proc) == 0) && symlink(targets[i], proc) == 0,
+			  "%s: %s", proc, strerror(errno));
+		snprintf(arg, sizeof arg, "--root=%s", root_dir);
+		hs_run(&p, &(struct hs_opts){.prefix = caller(NULL, prefix, 16)},
+		       HS_ARGV(arg, "--", "/bin/sh", "-c", "echo ran"), hs_ms(20000));
+		snprintf(want, sizeof want, "nsinit: cannot use '%s' for --root: its /proc is a "
+			 "symbolic link, not a directory; make it an empty directory\n", root_dir);
+		cr_expect_eq(hs_code(&p), 125, "-> %s: %s\nstdout:\n%s\nstderr:\n%s", targets[i],
+			     hs_status_str(&p), S(p.out), S(p.err));
+		cr_expect_str_eq(S(p.err), want, "-> %s", targets[i]);
+		cr_expect(!strstr(S(p.out), "ran"), "-> %s: the command ran", targets[i]);
+		cr_expect(strstr(S(p.out), "leaked 0\n"), "a mount leaked to the caller:\n%s",
+			  S(p.out));
+		hs_cleanup(&p);
+	}
+	rmdir(outside);
+	remove_root();
+}
