@@ -115,7 +115,7 @@ const char options_usage[] =
 	"  --cap-drop=LIST        drop capabilities (cap_net_raw,...; or all) from every set\n"
 	"  --cap-keep=LIST        drop every capability but these\n"
 	"  --no-new-privs         set no_new_privs: setuid and file caps grant nothing\n"
-	"  --new-session          start COMMAND in a new session (no controlling terminal)\n"
+	"  --new-session          start COMMAND in a new session (dumb-init's setsid)\n"
 	"  -g, --process-group    send signals to COMMAND's process group (tini -g)\n"
 	"  -c, --single-child     send signals to COMMAND only (dumb-init -c)\n"
 	"  -r, --rewrite=FROM:TO  send TO instead of FROM; TO=0 drops FROM (dumb-init -r)\n"

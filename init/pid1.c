@@ -303,8 +303,7 @@ static struct command_request command_request(const struct options *opts,
 	struct command_request rq = {
 		.argv = opts->command,
 		.mask = original_mask,
-		.session = opts->new_session ? (opts->setsid_ctty ? SESSION_CTTY : SESSION_NEW)
-					     : SESSION_GROUP,
+		.session = opts->new_session ? SESSION_CTTY : SESSION_GROUP,
 		.tty_foreground = opts->tty_foreground,
 		.rewrite_listen_pid = opts->rewrite_listen_pid,
 		.caps = caps,
@@ -410,7 +409,7 @@ int pid1_run(const struct options *opts, const sigset_t *original_mask, int rela
 		if (prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0)
 			warn_errno("cannot become a child subreaper; orphans will escape");
 	}
-	if (opts->new_session && opts->setsid_ctty && relay_sock < 0)
+	if (opts->new_session && relay_sock < 0)
 		terminal_release();
 
 	p.start_us = clock_now_us();

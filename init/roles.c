@@ -10,6 +10,7 @@
 #include "init/pid1.h"
 #include "spawn/pidfile.h"
 #include "spawn/relay.h"
+#include "spawn/terminal.h"
 
 #include <errno.h>
 #include <sched.h>
@@ -86,6 +87,12 @@ int roles_in_new_namespace(const struct options *opts, const sigset_t *original_
 	int sock[2];
 	pid_t pid;
 
+	/* --new-session, as dumb-init's setsid mode: where nsinit leads the
+	 * terminal's session (a container's or ssh's -t, script(1)), it gives
+	 * the terminal up, so that the command's session takes it as its
+	 * controlling terminal; under a shell it stays the shell's. */
+	if (opts->new_session)
+		terminal_release();
 	link_pair(sock);
 	(void)clock_gettime(CLOCK_REALTIME, &rq.made_at);
 	pid = namespace_clone(flags);

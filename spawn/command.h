@@ -11,9 +11,9 @@
 
 enum command_session {
 	SESSION_GROUP, /* a process group of its own in nsinit's session (tini) */
-	SESSION_NEW,   /* a session of its own, no controlling terminal */
 	SESSION_CTTY,  /* a session of its own that takes stdin's terminal as its
-			* controlling terminal where it may (dumb-init's setsid) */
+			* controlling terminal where it may (dumb-init's setsid:
+			* --new-session, DUMB_INIT_SETSID=1) */
 };
 
 /* Everything the command's child needs to know. */

@@ -315,12 +315,14 @@ static int legacy_tiocsti(void)
 }
 
 /*
- * nsinit leads a session whose controlling terminal is a pty of the test
- * (`setsid -w -c`: a session of its own, the terminal taken from stdin).
- * The command tries ioctl(0, TIOCSTI, "x"). Returns its report ("injected"
- * or "refused <errno>") in `result`, and how many bytes of input reached
- * the terminal in `pushed`.
+ * A shell leads a session whose controlling terminal is a pty of the test
+ * (`setsid -w -c`: a session of its own, the terminal taken from stdin),
+ * and runs nsinit as a child, as your login shell does. The command tries
+ * ioctl(0, TIOCSTI, "x"). Returns its report ("injected" or "refused
+ * <errno>") in `result`, and how many bytes of input reached the terminal
+ * in `pushed`.
  */
+#define SHELL_OWNS_TTY HS_ARGV("setsid", "-w", "-c", "sh", "-c", "\"$0\" \"$@\"; exit $?")
 static void try_tiocsti(const char *const *opts, char *result, size_t n, int *pushed)
 {
 	const char *python = "/usr/bin/python3";
@@ -354,7 +356,7 @@ static void try_tiocsti(const char *const *opts, char *result, size_t n, int *pu
 		    "except OSError as e:\n"
 		    "    print('refused', e.errno, flush=True)\n";
 	argv[k] = NULL;
-	struct hs_opts o = {.prefix = HS_ARGV("setsid", "-w", "-c"), .prep = slave_as_stdin};
+	struct hs_opts o = {.prefix = SHELL_OWNS_TTY, .prep = slave_as_stdin};
 	struct hs_proc p;
 	hs_run(&p, &o, argv, hs_ms(30000));
 	cr_assert_eq(hs_code(&p), 0, "`%s`: %s\nstdout:\n%s\nstderr:\n%s", p.argv_str,
@@ -452,6 +454,45 @@ Test(security, without_new_session_the_command_shares_the_terminal)
 		cr_expect_str_eq(result, "refused 5", "legacy_tiocsti=0: the kernel refuses "
 				 "TIOCSTI (EIO): '%s'", result);
 		cr_expect_eq(pushed, 0, "%d byte(s) of input arrived", pushed);
+	}
+}
+
+/* --new-session and DUMB_INIT_SETSID=1 do what dumb-init does: where
+ * nsinit leads the terminal's session (a container's -t, ssh -t), the
+ * command's new session takes the terminal as its controlling terminal
+ * (tty_nr in its stat is not 0), so /dev/tty and job control work; under
+ * a shell that owns the terminal it runs without one. */
+Test(security, new_session_takes_a_terminal_nsinit_leads)
+{
+	const struct {
+		const char *what, *const *prefix, *env, *opt;
+		bool ctty;
+	} rows[] = {
+		{ "--new-session, nsinit leads", HS_ARGV("setsid", "-w", "-c"), NULL, "--new-session", true },
+		{ "DUMB_INIT_SETSID=1, nsinit leads", HS_ARGV("setsid", "-w", "-c"), "DUMB_INIT_SETSID=1", "-v", true },
+		{ "--new-session -s, nsinit leads", HS_ARGV("setsid", "-w", "-c"), NULL, "--new-session", true },
+		{ "--new-session, a shell owns it", SHELL_OWNS_TTY, NULL, "--new-session", false },
+	};
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		int master = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
+		cr_assert(master >= 0 && grantpt(master) == 0 && unlockpt(master) == 0);
+		cr_assert(ptsname_r(master, slave_path, sizeof slave_path) == 0);
+		struct hs_opts o = {.prefix = rows[i].prefix, .prep = slave_as_stdin,
+				    .env = HS_ARGV(rows[i].env ? rows[i].env : "NSINIT_TEST_UNUSED=1")};
+		struct hs_proc p;
+		const char *s_opt = i == 2 ? "-s" : "-v";
+		hs_run(&p, &o, HS_ARGV(rows[i].opt, s_opt, "--", "sh", "-c",
+				       "set -- $(cat /proc/self/stat); echo tty_nr=$7"),
+		       hs_ms(30000));
+		cr_expect_eq(hs_code(&p), 0, "%s: %s\n%s", rows[i].what, hs_status_str(&p), S(p.err));
+		if (rows[i].ctty)
+			cr_expect(strstr(S(p.out), "tty_nr=") && !strstr(S(p.out), "tty_nr=0\n"),
+				  "%s: the command has no controlling terminal: %s", rows[i].what, S(p.out));
+		else
+			cr_expect(strstr(S(p.out), "tty_nr=0\n"),
+				  "%s: the command took the shell's terminal: %s", rows[i].what, S(p.out));
+		hs_cleanup(&p);
+		close(master);
 	}
 }
 
