@@ -470,6 +470,7 @@ int pid1_run(const struct options *opts, const sigset_t *original_mask, int rela
 		if (pid1_to_relay(&p, LINK_REAPED, (int)p.reaped, NULL, 0, -1) < 0)
 			warn("cannot tell the relay how many processes were reaped: out of memory");
 		relay_flush_all(&p);
+		free(p.to_relay.buf);
 	}
 	return code;
 }
