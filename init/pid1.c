@@ -170,9 +170,13 @@ static bool advance(struct pid1 *p, bool none_left)
 	}
 	if (p->sd.begun)
 		return none_left;
-	if (p->command_done && p->opts->wait_all && !p->timed_out) {
+	if (p->command_done && p->opts->wait_all) {
 		if (none_left)
 			return true;
+		/* --timeout ran out: the stop went to what is left, which
+		 * gets the kill-child signal once --grace is over. */
+		if (p->timed_out)
+			return false;
 		if (p->stop_us && !p->stop_spread) {
 			p->stop_spread = true;
 			forward_send(p, p->stop_sig);
@@ -411,6 +415,12 @@ int pid1_run(const struct options *opts, const sigset_t *original_mask, int rela
 	}
 	if (opts->new_session && relay_sock < 0)
 		terminal_release();
+	/* With a relay and --new-session, PID 1 needs no terminal: it leaves
+	 * the caller's session, so that even a command that keeps
+	 * CAP_SYS_PTRACE and takes PID 1 over finds no controlling terminal
+	 * there to push input into (TIOCSTI). */
+	if (opts->new_session && relay_sock >= 0 && setsid() < 0)
+		warn_errno("cannot leave the caller's session");
 
 	p.start_us = clock_now_us();
 	code = start(&p, original_mask, pidfile_dirfd >= 0);

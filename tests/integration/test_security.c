@@ -496,6 +496,26 @@ Test(security, new_session_takes_a_terminal_nsinit_leads)
 	}
 }
 
+/* A command that keeps CAP_SYS_PTRACE can take PID 1 over (README): with
+ * --new-session PID 1 has then left the caller's session, and holds no
+ * controlling terminal to push input into. */
+Test(security, with_new_session_pid1_holds_no_terminal)
+{
+	int master = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
+	cr_assert(master >= 0 && grantpt(master) == 0 && unlockpt(master) == 0);
+	cr_assert(ptsname_r(master, slave_path, sizeof slave_path) == 0);
+	struct hs_opts o = {.prefix = SHELL_OWNS_TTY, .prep = slave_as_stdin};
+	struct hs_proc p;
+	hs_run(&p, &o, HS_ARGV("--new-session", "--cap-keep=sys_ptrace", "--", "sh", "-c",
+			       "set -- $(cat /proc/1/stat); echo pid1_tty_nr=$7"),
+	       hs_ms(30000));
+	cr_expect_eq(hs_code(&p), 0, "%s\n%s", hs_status_str(&p), S(p.err));
+	cr_expect(strstr(S(p.out), "pid1_tty_nr=0\n"), "PID 1 still has the caller's terminal: %s",
+		  S(p.out));
+	hs_cleanup(&p);
+	close(master);
+}
+
 /* ------------------------------------------------------ environment */
 
 /* The environment the harness hands nsinit (ours with `extra` replacing

@@ -169,6 +169,28 @@ Test(untrusted, timeout_holds_under_wait_all)
 	}
 }
 
+/* ... and what is left still gets --grace after the stop signal: an orphan
+ * that cleans up on TERM (0.3 s of work) finishes before the kill-child
+ * signal. */
+Test(untrusted, timeout_under_wait_all_keeps_the_grace)
+{
+	static const char *const roles[][2] = { { "namespace", "--namespace" }, { "-s", "-s" } };
+
+	for (size_t i = 0; i < 2; i++) {
+		struct hs_proc p;
+
+		hs_run(&p, &(struct hs_opts){ 0 },
+		       HS_ARGV(roles[i][1], "--timeout=1", "--grace=5s", "--wait-all", "--", "sh", "-c",
+			       "sh -c 'trap \"sleep 0.3; echo cleaned >&2; exit 0\" TERM; "
+			       "sleep 30 & wait' & exit 0"),
+		       hs_ms(25000));
+		cr_expect_eq(hs_code(&p), 124, "%s: %s\n%s", roles[i][0], hs_status_str(&p), S(p.err));
+		cr_expect(strstr(S(p.err), "cleaned\n"), "%s: the orphan's cleanup was cut short:\n%s",
+			  roles[i][0], S(p.err));
+		hs_cleanup(&p);
+	}
+}
+
 /* ---- events reach a reader that does not read for a while ---- */
 
 #define ORPHANS 1500
