@@ -85,6 +85,9 @@ static int walk(int fd, char *buf, size_t size)
 		char *end, saved;
 		int next, err;
 
+		/* A step failed (errno says why; 0: a link refused). */
+		if (fd < 0)
+			return -1;
 		if (s == buf && *s == '/') { /* an absolute path or link target */
 			close(fd);
 			fd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
