@@ -104,8 +104,9 @@ const char options_usage[] =
 	"  --no-namespace         act as init here, without a new namespace\n"
 	"  -s, --subreaper        the same, as a child subreaper (tini -s)\n"
 	"  --user                 add a user namespace even when privileged\n"
-	"  --map-root-user        in a user namespace, be root (the default)\n"
+	"  --map-root-user        in a user namespace, be root inside\n"
 	"  --map-current-user     in a user namespace, keep the caller's uid and gid\n"
+	"                         (the default)\n"
 	"  --uts[=HOSTNAME]       new hostname namespace, optionally setting the name\n"
 	"  --ipc, --net, --cgroup, --time\n"
 	"                         new IPC, network (loopback up), cgroup, time namespace\n"
@@ -441,6 +442,9 @@ enum parse_result options_parse(int argc, char **argv, struct options *opts, cha
 	opts->kill_signal = SIGKILL;
 	opts->grace_us = OPTIONS_DEFAULT_GRACE_US;
 	opts->role = ROLE_AUTO;
+	/* A wrapper must be invisible: the command runs as whoever started
+	 * nsinit (bubblewrap's default); --map-root-user asks for root. */
+	opts->map_current_user = true;
 	if (err_len > 0)
 		err[0] = '\0';
 

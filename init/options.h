@@ -35,7 +35,8 @@ struct options {
 
 	/* The namespaces (when nsinit makes them). */
 	bool user_ns;          /* --user: a user namespace even when privileged */
-	bool map_current_user; /* --map-current-user: keep the caller's ids inside */
+	bool map_current_user; /* keep the caller's ids inside (the default); false:
+				* --map-root-user */
 	unsigned long extra_ns; /* CLONE_NEWUTS, _NEWIPC, _NEWNET, _NEWCGROUP, _NEWTIME */
 	const char *hostname;   /* --uts=HOSTNAME, or NULL */
 	const char *pid_file;   /* --pid-file: where to write PID 1's pid */
