@@ -151,7 +151,7 @@ static pid_t host_pid_of(int pidfd)
 	fmt(path, sizeof(path), "/proc/self/fdinfo/%d", pidfd);
 	if (read_small(path, buf, sizeof(buf)) <= 0)
 		return 0;
-	line = strstr(buf, "\nPid:");
+	line = text_find(buf, "\nPid:");
 	return line && atoi(line + 5) > 0 ? (pid_t)atoi(line + 5) : 0;
 }
 
