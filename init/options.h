@@ -48,6 +48,7 @@ struct options {
 	bool cap_keep_given;     /* --cap-keep was given: */
 	uint64_t cap_keep;       /*   drop every capability but these */
 	bool no_new_privs;       /* --no-new-privs */
+	const char *run_as;      /* --run-as=USER[:GROUP], or NULL */
 	bool new_session;        /* --new-session, or dumb-init's setsid mode */
 	bool setsid_ctty;        /* DUMB_INIT_SETSID=1: the new session takes the terminal */
 	enum signal_target target;

@@ -42,7 +42,7 @@ const char *execwhy_machine_name(int machine)
 	/* uname -m's names, each after its e_machine: a string, not a table
 	 * of pointers, which a static-pie would have to relocate. */
 	static const char names[] = "\076x86_64\0\267aarch64\0\003i386\0\050arm\0"
-				    "\363riscv64\0\025ppc64\0\024ppc\0\026s390x\0\010mips\0";
+				    "\363riscv64\0\025ppc64\0\026s390x\0";
 
 	for (const char *p = names; *p; p += strlen(p) + 1)
 		if ((unsigned char)*p == machine)
@@ -135,8 +135,7 @@ size_t execwhy_explain(const struct execwhy_facts *f, char *why, size_t len)
 	if (f->err == EACCES && f->stat_ok && !S_ISREG(f->mode))
 		return fmt(why, len, "it is %s, not a regular file", fmt_file_kind(f->mode));
 	if (f->err == EACCES && f->noexec_mount)
-		return fmt(why, len, "it is on a file system mounted noexec; run it from another, "
-				     "or mount that one without noexec");
+		return fmt(why, len, "its file system is mounted noexec");
 	if (f->err == EACCES && f->stat_ok && !(f->mode & 0111)) {
 		/* fmt() has no %o: the four octal digits by hand. */
 		for (int i = 0; i < 4; i++)
@@ -152,8 +151,7 @@ size_t execwhy_explain(const struct execwhy_facts *f, char *why, size_t len)
 				   execwhy_machine_name(f->our_machine) ?: "another");
 		if (missing)
 			return fmt(why, len, "it is a dynamic binary, and its ELF interpreter '%s' "
-					     "is not there (a root without the loader and the "
-					     "libraries the binary needs?); add them, or use a "
+					     "is missing; add it and the libraries it needs, or use a "
 					     "static binary",
 				   interp);
 		return 0;
@@ -161,9 +159,8 @@ size_t execwhy_explain(const struct execwhy_facts *f, char *why, size_t len)
 	/* A script. Written on Windows, its #! line ends in "\r\n", and the
 	 * kernel looks for an interpreter whose name ends in '\r'. */
 	if (missing && interp[n - 1] == '\r')
-		return fmt(why, len, "its #! line ends in a carriage return (CRLF line ends), so "
-				     "the kernel looks for the interpreter '%.*s\\r'; convert the "
-				     "file to LF line ends (dos2unix, or sed -i 's/\\r$//')",
+		return fmt(why, len, "its #! line ends in \\r (CRLF line ends): there is no "
+				     "interpreter '%.*s\\r'; convert it with dos2unix",
 			   (int)n - 1, interp);
 	if (missing)
 		return fmt(why, len, "its #! interpreter '%s' was not found", interp);

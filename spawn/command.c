@@ -49,6 +49,7 @@ enum stage {
 	STAGE_CTTY,
 	STAGE_CAPS,
 	STAGE_MASK,
+	STAGE_RUN_AS, /* detail: the enum runas_step */
 	STAGE_EXEC,
 	STAGE_INTERPRETER, /* execve said ENOENT of a file that exists */
 };
@@ -56,7 +57,7 @@ enum stage {
 struct report {
 	int32_t stage;
 	int32_t err;
-	int32_t detail; /* STAGE_CAPS: the enum caps_step */
+	int32_t detail; /* STAGE_CAPS: the enum caps_step; STAGE_RUN_AS: runas_step */
 	/* STAGE_EXEC, STAGE_INTERPRETER: the file execve refused, absolute,
 	 * for PID 1 to read why (spawn/exec_explain.c); "" if none was found.
 	 * Sent only up to its NUL. */
@@ -260,6 +261,14 @@ static noreturn void child(struct command_launch *l)
 	if (rq->rewrite_listen_pid)
 		fmt(l->listen_pid + 11, sizeof(l->listen_pid) - 11, "%ld",
 		    RAW(SYS_getpid));
+	/* --run-as: the new ids first, while the capabilities to take them
+	 * are still there; then the command's own capabilities. */
+	if (rq->run_as) {
+		int step = 0;
+
+		if ((r = runas_in_child(rq->run_as, &step)) < 0)
+			fail(report, STAGE_RUN_AS, -r, step);
+	}
 	if ((r = caps_in_child(rq->caps)) < 0)
 		fail(report, STAGE_CAPS, -r, CAPS_SETS);
 	/* Tell the relay our pid as it sees it (the kernel adds it). */
@@ -323,6 +332,10 @@ void command_start(const struct command_request *rq, struct command_launch *l)
 	l->rq = *rq;
 	l->caps = *rq->caps;
 	l->rq.caps = &l->caps;
+	if (rq->run_as) {
+		l->run_as = *rq->run_as;
+		l->rq.run_as = &l->run_as;
+	}
 	l->envp = environment(rq, l->listen_pid);
 	l->report = sv[0];
 	l->child_end = sv[1];
@@ -356,7 +369,8 @@ int command_go(struct command_launch *l)
 }
 
 /* One line for a failed step. */
-static void report_failure(const char *name, const struct report *r)
+static void report_failure(const struct command_launch *l, const char *name,
+			   const struct report *r)
 {
 	static const char *const stages[] = {
 		[STAGE_SETSID] = "start a new session for it",
@@ -375,13 +389,16 @@ static void report_failure(const char *name, const struct report *r)
 		if (exec_explain(r->path, r->err, why, sizeof(why)))
 			warn("cannot run '%s': %s", name, why);
 		else if (r->stage == STAGE_INTERPRETER)
-			warn("cannot run '%s': its interpreter (its #! line's, or its ELF "
-			     "loader) was not found", name);
+			warn("cannot run '%s': its #! interpreter or ELF loader was not "
+			     "found", name);
 		else
 			warn("cannot run '%s': %s", name, strerror(r->err));
 		return;
 	case STAGE_CAPS:
 		caps_warn((struct caps_failure){ (enum caps_step)r->detail, r->err });
+		return;
+	case STAGE_RUN_AS:
+		runas_warn(l->rq.run_as, name, r->detail, r->err);
 		return;
 	default:
 		if (r->stage > 0 && r->stage < (int)(sizeof(stages) / sizeof(stages[0])) &&
@@ -418,7 +435,7 @@ int command_outcome(struct command_launch *l, const char *name)
 		return EXIT_NSINIT_FAILED;
 	}
 	r.path[n - offsetof(struct report, path) - 1] = '\0';
-	report_failure(name, &r);
+	report_failure(l, name, &r);
 	if (r.stage == STAGE_EXEC || r.stage == STAGE_INTERPRETER)
 		return exitcode_from_exec_errno(r.err);
 	return EXIT_NSINIT_FAILED;

@@ -112,18 +112,15 @@ struct row {
 
 static const struct row rows[] = {
 	{ "/true", 127,
-	  "it is a dynamic binary, and its ELF interpreter '" LOADER "' is not there (a root "
-	  "without the loader and the libraries the binary needs?); add them, or use a static "
-	  "binary" },
+	  "it is a dynamic binary, and its ELF interpreter '" LOADER "' is missing; add it and "
+	  "the libraries it needs, or use a static binary" },
 	{ "/arm", 126, "it is an ELF binary for aarch64, and this machine is x86_64" },
 	{ "/crlf", 127,
-	  "its #! line ends in a carriage return (CRLF line ends), so the kernel looks for the "
-	  "interpreter '/bin/sh\\r'; convert the file to LF line ends (dos2unix, or sed -i "
-	  "'s/\\r$//')" },
+	  "its #! line ends in \\r (CRLF line ends): there is no interpreter '/bin/sh\\r'; "
+	  "convert it with dos2unix" },
 	{ "/py", 127, "its #! interpreter '/usr/bin/python9' was not found" },
 	{ "/mnt/bb", 126,
-	  "it is on a file system mounted noexec; run it from another, or mount that one without "
-	  "noexec" },
+	  "its file system is mounted noexec" },
 	{ "/dir", 126, "it is a directory" },
 	{ "/noexe", 126, "it is not executable (mode 0644)" },
 };

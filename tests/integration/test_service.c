@@ -186,3 +186,32 @@ Test(service, postgres_as_its_user_starts_serves_reloads_and_stops)
 	hs_cleanup(&p);
 	remove_dir(dir);
 }
+
+/* The official postgres image's entrypoint, `gosu postgres postgres`, with
+ * nsinit as root doing gosu's part. */
+Test(service, postgres_started_as_root_with_run_as)
+{
+	char dir[] = "/tmp/nsinit-pg-XXXXXX", bin[256], data[128], pg[512], script[512],
+	     out[4096];
+	struct passwd *pw = getpwnam("postgres");
+	struct hs_proc p;
+
+	if (!pw || !find_postgres(bin, sizeof(bin)))
+		cr_skip_test("no PostgreSQL here (apt-get install postgresql)");
+	make_dir_for(dir, pw->pw_uid);
+	snprintf(data, sizeof(data), "%s/data", dir);
+	snprintf(script, sizeof(script), "%s/initdb -D %s -A trust -U pg >/dev/null", bin, data);
+	cr_assert_eq(as_postgres(script, out, sizeof(out)), 0, "initdb:\n%s", out);
+	snprintf(pg, sizeof(pg), "%s/postgres", bin);
+	hs_spawn(&p, NULL,
+		 HS_ARGV("--run-as=postgres", "--", pg, "-D", data, "-k", dir, "-c",
+			 "listen_addresses="));
+	cr_assert(hs_read_until(&p, HS_ERR, "ready to accept connections", hs_ms(30000)),
+		  "postgres did not start:\nstderr:\n%s", S(p.err));
+	kill(p.pid, SIGTERM);
+	cr_assert(hs_wait(&p, hs_ms(30000)), "postgres did not stop on SIGTERM");
+	cr_assert(hs_read_eof(&p, HS_BOTH, hs_ms(5000)), "something survived the stop");
+	cr_expect_eq(hs_code(&p), 0, "got %s; stderr:\n%s", hs_status_str(&p), S(p.err));
+	hs_cleanup(&p);
+	remove_dir(dir);
+}

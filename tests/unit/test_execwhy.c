@@ -63,9 +63,8 @@ struct row {
 static const struct row rows[] = {
 	{ "glibc binary, no loader in the root", ENOENT, S_IFREG | 0755, false, 1, NULL,
 	  EM_X86_64, true, false, LOADER, 0,
-	  "it is a dynamic binary, and its ELF interpreter '" LOADER "' is not there (a root "
-	  "without the loader and the libraries the binary needs?); add them, or use a static "
-	  "binary" },
+	  "it is a dynamic binary, and its ELF interpreter '" LOADER "' is missing; add it and "
+	  "the libraries it needs, or use a static binary" },
 	{ "32-bit big-endian dynamic binary: another machine's loader is not read", ENOENT,
 	  S_IFREG | 0755, false, 1, NULL, EM_X86_64, false, true, "/lib/ld.so.1", 0, NULL },
 	{ "loader there: a failure of its own", ENOENT, S_IFREG | 0755, false, 1, NULL,
@@ -81,17 +80,15 @@ static const struct row rows[] = {
 	  false, NULL, -1, NULL },
 	{ "CRLF script", ENOENT, S_IFREG | 0755, false, 0, "#!/bin/sh\r\necho hi\r\n", 0, false,
 	  false, NULL, 0,
-	  "its #! line ends in a carriage return (CRLF line ends), so the kernel looks for the "
-	  "interpreter '/bin/sh\\r'; convert the file to LF line ends (dos2unix, or sed -i "
-	  "'s/\\r$//')" },
+	  "its #! line ends in \\r (CRLF line ends): there is no interpreter '/bin/sh\\r'; "
+	  "convert it with dos2unix" },
 	{ "missing #! interpreter", ENOENT, S_IFREG | 0755, false, 0,
 	  "#! /usr/bin/python9 -u\nprint()\n", 0, false, false, NULL, 0,
 	  "its #! interpreter '/usr/bin/python9' was not found" },
 	{ "#! interpreter there", ENOENT, S_IFREG | 0755, false, 0, "#!/bin/sh\n", 0, false, false,
 	  NULL, 1, NULL },
 	{ "noexec mount", EACCES, S_IFREG | 0755, true, 0, "#!/bin/sh\n", 0, false, false, NULL,
-	  -1, "it is on a file system mounted noexec; run it from another, or mount that one "
-	      "without noexec" },
+	  -1, "its file system is mounted noexec" },
 	{ "a directory", EACCES, S_IFDIR | 0755, false, 0, NULL, 0, false, false, NULL, -1,
 	  "it is a directory" },
 	{ "a fifo", EACCES, S_IFIFO | 0755, false, 0, NULL, 0, false, false, NULL, -1,
