@@ -159,7 +159,6 @@ long caps_in_child(const struct caps_plan *plan)
 {
 	struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
 	struct __user_cap_data_struct d[2];
-
 	long r;
 
 	if (!plan->child_sets)
