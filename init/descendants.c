@@ -32,6 +32,7 @@
 #include "lib/fmt.h"
 #include "lib/msg.h"
 #include "lib/procstat.h"
+#include "lib/readfile.h"
 #include "lib/sys.h"
 
 #include <errno.h>
@@ -114,7 +115,7 @@ static bool shows_our_namespace(int proc)
 
 	if (read_proc(proc, "self/status", buf, sizeof(buf)) <= 0)
 		return false;
-	line = strstr(buf, "\nNSpid:"); /* Linux 4.1 on; pidfds need 5.3 anyway */
+	line = text_find(buf, "\nNSpid:"); /* Linux 4.1 on; pidfds need 5.3 anyway */
 	if (!line)
 		return false;
 	line = strchr(line, ':') + 1;

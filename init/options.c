@@ -22,17 +22,19 @@ enum opt_id {
 	OPT_KILL_CHILD, OPT_GRACE, OPT_STOP_TIMEOUT, OPT_STOP_DELAY, OPT_TIMEOUT, OPT_WAIT_ALL, OPT_NAMESPACE, OPT_NO_NAMESPACE, OPT_SUBREAPER,
 	OPT_USER, OPT_MAP_ROOT, OPT_MAP_CURRENT, OPT_UTS, OPT_IPC, OPT_NET, OPT_CGROUP, OPT_TIME,
 	OPT_PID_FILE, OPT_ROOT,
-	OPT_CAP_DROP, OPT_CAP_KEEP, OPT_NO_NEW_PRIVS, OPT_NEW_SESSION,
+	OPT_CAP_DROP, OPT_CAP_KEEP, OPT_NO_NEW_PRIVS, OPT_RUN_AS, OPT_NEW_SESSION,
 	OPT_GROUP, OPT_SINGLE_CHILD, OPT_REWRITE, OPT_ZERO_EXIT, OPT_PDEATHSIG, OPT_EVENTS,
 };
 
 enum arg_kind { ARG_NONE, ARG_REQUIRED, ARG_OPTIONAL };
 
+/* Names held in the table, not pointed to: a static-pie relocates every
+ * pointer at start, and 34 relocations cost the static binary a page. */
 struct opt_def {
-	const char *long_name;
-	char short_name; /* 0: long form only */
-	enum arg_kind arg;
-	enum opt_id id;
+	char long_name[20]; /* "parent-death-signal" and its NUL */
+	char short_name;    /* 0: long form only */
+	unsigned char arg;  /* enum arg_kind */
+	unsigned char id;   /* enum opt_id */
 };
 
 /* The short letters are tini's (-s -g -e -p -w -l -v) and dumb-init's (-c -r
@@ -65,6 +67,7 @@ static const struct opt_def defs[] = {
 	{ "cap-drop", 0, ARG_REQUIRED, OPT_CAP_DROP },
 	{ "cap-keep", 0, ARG_REQUIRED, OPT_CAP_KEEP },
 	{ "no-new-privs", 0, ARG_NONE, OPT_NO_NEW_PRIVS },
+	{ "run-as", 0, ARG_REQUIRED, OPT_RUN_AS },
 	{ "new-session", 0, ARG_NONE, OPT_NEW_SESSION },
 	{ "process-group", 'g', ARG_NONE, OPT_GROUP },
 	{ "single-child", 'c', ARG_NONE, OPT_SINGLE_CHILD },
@@ -104,8 +107,8 @@ const char options_usage[] =
 	"  --no-namespace         act as init here, without a new namespace\n"
 	"  -s, --subreaper        the same, as a child subreaper (tini -s)\n"
 	"  --user                 add a user namespace even when privileged\n"
-	"  --map-root-user        in a user namespace, be root (the default)\n"
-	"  --map-current-user     in a user namespace, keep the caller's uid and gid\n"
+	"  --map-root-user        in a user namespace, be root\n"
+	"  --map-current-user     in it, keep the caller's uid and gid (the default)\n"
 	"  --uts[=HOSTNAME]       new hostname namespace, optionally setting the name\n"
 	"  --ipc, --net, --cgroup, --time\n"
 	"                         new IPC, network (loopback up), cgroup, time namespace\n"
@@ -115,6 +118,7 @@ const char options_usage[] =
 	"  --cap-drop=LIST        drop capabilities (cap_net_raw,...; or all) from every set\n"
 	"  --cap-keep=LIST        drop every capability but these\n"
 	"  --no-new-privs         set no_new_privs: setuid and file caps grant nothing\n"
+	"  --run-as=USER[:GROUP]  run COMMAND as USER and GROUP (names or ids), as gosu\n"
 	"  --new-session          start COMMAND in a new session (dumb-init's setsid)\n"
 	"  -g, --process-group    send signals to COMMAND's process group (tini -g)\n"
 	"  -c, --single-child     send signals to COMMAND only (dumb-init -c)\n"
@@ -339,6 +343,10 @@ static enum parse_result apply(struct parser *p, const struct opt_def *d, const 
 	case OPT_NO_NEW_PRIVS:
 		o->no_new_privs = true;
 		break;
+	case OPT_RUN_AS:
+		/* Checked and looked up later, in the command's root (lib/passwd.c). */
+		o->run_as = value;
+		break;
 	case OPT_NEW_SESSION:
 		o->new_session = true;
 		o->given |= GIVEN_SESSION;
@@ -441,6 +449,9 @@ enum parse_result options_parse(int argc, char **argv, struct options *opts, cha
 	opts->kill_signal = SIGKILL;
 	opts->grace_us = OPTIONS_DEFAULT_GRACE_US;
 	opts->role = ROLE_AUTO;
+	/* A wrapper must be invisible: the command runs as whoever started
+	 * nsinit (bubblewrap's default); --map-root-user asks for root. */
+	opts->map_current_user = true;
 	if (err_len > 0)
 		err[0] = '\0';
 

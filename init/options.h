@@ -35,7 +35,8 @@ struct options {
 
 	/* The namespaces (when nsinit makes them). */
 	bool user_ns;          /* --user: a user namespace even when privileged */
-	bool map_current_user; /* --map-current-user: keep the caller's ids inside */
+	bool map_current_user; /* keep the caller's ids inside (the default); false:
+				* --map-root-user */
 	unsigned long extra_ns; /* CLONE_NEWUTS, _NEWIPC, _NEWNET, _NEWCGROUP, _NEWTIME */
 	const char *hostname;   /* --uts=HOSTNAME, or NULL */
 	const char *pid_file;   /* --pid-file: where to write PID 1's pid */
@@ -47,6 +48,7 @@ struct options {
 	bool cap_keep_given;     /* --cap-keep was given: */
 	uint64_t cap_keep;       /*   drop every capability but these */
 	bool no_new_privs;       /* --no-new-privs */
+	const char *run_as;      /* --run-as=USER[:GROUP], or NULL */
 	bool new_session;        /* --new-session, or dumb-init's setsid mode */
 	bool setsid_ctty;        /* DUMB_INIT_SETSID=1: the new session takes the terminal */
 	enum signal_target target;

@@ -12,6 +12,7 @@
 #include "lib/exitcode.h"
 #include "lib/jobstats.h"
 #include "spawn/link.h"
+#include "spawn/runas.h"
 #include "lib/msg.h"
 #include "lib/procstat.h"
 #include "lib/signals.h"
@@ -302,7 +303,8 @@ static int own_proc(void)
 /* What the command's child is asked to do, from the options. */
 static struct command_request command_request(const struct options *opts,
 					      const sigset_t *original_mask, int relay_sock,
-					      const struct caps_plan *caps)
+					      const struct caps_plan *caps,
+					      const struct runas *run_as)
 {
 	struct command_request rq = {
 		.argv = opts->command,
@@ -311,6 +313,7 @@ static struct command_request command_request(const struct options *opts,
 		.tty_foreground = opts->tty_foreground,
 		.rewrite_listen_pid = opts->rewrite_listen_pid,
 		.caps = caps,
+		.run_as = run_as,
 		.hello_sock = relay_sock,
 	};
 
@@ -326,12 +329,22 @@ static struct command_request command_request(const struct options *opts,
  * reach the child. Returns 0, or the exit code if there is no child. */
 static int start(struct pid1 *p, const sigset_t *original_mask, bool removes_pid_file)
 {
-	const struct caps_request want = { p->opts->cap_drop, p->opts->cap_keep_given,
-					   p->opts->cap_keep, p->opts->no_new_privs };
+	const char *run_as = p->opts->run_as;
+	struct runas ids; /* copied into p->launch by command_start() */
+	struct caps_request want = { p->opts->cap_drop, p->opts->cap_keep_given,
+				     p->opts->cap_keep, p->opts->no_new_privs, run_as != NULL,
+				     getuid() != 0 };
 	struct caps_plan plan;
-	struct caps_failure f = caps_before_command(&want, removes_pid_file, &plan);
-	const struct command_request rq =
-		command_request(p->opts, original_mask, p->relay_sock, &plan);
+	struct caps_failure f;
+
+	/* --run-as: the names of the command's own root, which is ours now. */
+	if (run_as && runas_prepare(run_as, p->opts->command[0], &ids) < 0)
+		return EXIT_NSINIT_FAILED;
+	if (run_as)
+		want.nonroot = ids.ids.uid != 0;
+	f = caps_before_command(&want, removes_pid_file, &plan);
+	const struct command_request rq = command_request(p->opts, original_mask, p->relay_sock,
+							  &plan, run_as ? &ids : NULL);
 
 	if (f.step != CAPS_OK) {
 		caps_warn(f);

@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <string.h>
 #include <unistd.h>
 
 ssize_t read_small(const char *path, char *buf, size_t len)
@@ -34,4 +35,14 @@ ssize_t read_small_at(int dirfd, const char *path, char *buf, size_t len)
 		return -1;
 	}
 	return (ssize_t)have;
+}
+
+char *text_find(const char *text, const char *needle)
+{
+	size_t n = strlen(needle);
+
+	for (char *p = strchr(text, *needle); p; p = strchr(p + 1, *needle))
+		if (strncmp(p, needle, n) == 0)
+			return p;
+	return NULL;
 }

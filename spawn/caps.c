@@ -107,12 +107,19 @@ static struct caps_failure failure(enum caps_step step)
  * command keeps (the child is a copy of PID 1), and in its effective set
  * only what it needs: from here on the command's process can never see PID
  * 1 with more in effect. The inheritable set, and with it the ambient set
- * (what a non-root command keeps across execve), loses what is dropped. */
+ * (what a non-root command keeps across execve), loses what is dropped.
+ *
+ * A non-root command (rootless by default, or --run-as) loses at execve
+ * all it holds but its ambient set, so --cap-keep's capabilities go there:
+ * what it keeps is then what it holds, as with systemd's User= and
+ * AmbientCapabilities=. With --run-as, PID 1 keeps CAP_SETUID and
+ * CAP_SETGID in effect until the fork, for the child to switch with. */
 struct caps_failure caps_before_command(const struct caps_request *rq, bool removes_files,
 					struct caps_plan *plan)
 {
 	uint64_t drop = (rq->drop | (rq->keep_given ? ~rq->keep : 0)) & kernel_caps();
 	uint64_t needs = BIT(CAP_KILL) | (removes_files ? BIT(CAP_DAC_OVERRIDE) : 0);
+	uint64_t setid = rq->switches_ids ? BIT(CAP_SETUID) | BIT(CAP_SETGID) : 0;
 	struct caps_sets now, pid1;
 	int nnp = rq->no_new_privs;
 
@@ -125,8 +132,16 @@ struct caps_failure caps_before_command(const struct caps_request *rq, bool remo
 		return failure(CAPS_NO_NEW_PRIVS);
 	plan->child = (struct caps_sets){ now.effective & ~drop, now.permitted & ~drop,
 					  now.inheritable & ~drop };
-	pid1 = (struct caps_sets){ now.permitted & needs,
-				   now.permitted & (needs | plan->child.permitted),
+	if (rq->keep_given && rq->nonroot) {
+		plan->ambient = rq->keep & plan->child.permitted;
+		plan->child.inheritable |= plan->ambient;
+	}
+	/* Switched to another user, the command's execve is checked as that
+	 * user's, not with root's overrides. */
+	if (rq->switches_ids && rq->nonroot)
+		plan->child.effective = 0;
+	pid1 = (struct caps_sets){ now.permitted & (needs | setid),
+				   now.permitted & (needs | setid | plan->child.permitted),
 				   plan->child.inheritable };
 	if (!same_sets(&pid1, &now) && set_own(&pid1) < 0)
 		return failure(CAPS_SETS);
@@ -134,7 +149,7 @@ struct caps_failure caps_before_command(const struct caps_request *rq, bool remo
 	 * effective set, which execve's own checks use (a root command in a
 	 * directory only CAP_DAC_OVERRIDE opens), and in the permitted set
 	 * when the command loses what PID 1 needs. */
-	plan->child_sets = !same_sets(&pid1, &plan->child);
+	plan->child_sets = !same_sets(&pid1, &plan->child) || rq->switches_ids || plan->ambient;
 	plan->pid1 = (struct caps_sets){ now.permitted & needs, now.permitted & needs, 0 };
 	plan->pid1_holds_more = !same_sets(&pid1, &plan->pid1);
 	return (struct caps_failure){ CAPS_OK, 0 };
@@ -144,11 +159,18 @@ long caps_in_child(const struct caps_plan *plan)
 {
 	struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
 	struct __user_cap_data_struct d[2];
+	long r;
 
 	if (!plan->child_sets)
 		return 0;
 	to_data(&plan->child, d);
-	return RAW(SYS_capset, &h, d);
+	if ((r = RAW(SYS_capset, &h, d)) < 0)
+		return r;
+	for (int cap = 0; cap < 64 && plan->ambient; cap++)
+		if ((plan->ambient & BIT(cap)) &&
+		    (r = RAW(SYS_prctl, PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, cap, 0, 0)) < 0)
+			return r;
+	return 0;
 }
 
 struct caps_failure caps_after_fork(const struct caps_plan *plan)

@@ -12,12 +12,15 @@
  * capabilities cannot be read: guessing "no" would fail open. */
 bool caps_may_create_namespaces(void);
 
-/* What the command may keep: --cap-drop, --cap-keep, --no-new-privs. */
+/* What the command may keep: --cap-drop, --cap-keep, --no-new-privs; and
+ * who it runs as. */
 struct caps_request {
 	uint64_t drop;
 	bool keep_given;
 	uint64_t keep;
 	bool no_new_privs;
+	bool switches_ids; /* --run-as: the child changes its uid and gids first */
+	bool nonroot;      /* the command runs as a uid other than 0 */
 };
 
 /* Which step failed, if any. */
@@ -37,6 +40,7 @@ struct caps_sets {
 struct caps_plan {
 	bool child_sets;         /* the child sets `child` before execve */
 	struct caps_sets child;
+	uint64_t ambient;        /* and raises these in its ambient set */
 	bool pid1_holds_more;    /* PID 1 goes down to `pid1` after the fork */
 	struct caps_sets pid1;
 };
@@ -52,8 +56,9 @@ struct caps_plan {
 struct caps_failure caps_before_command(const struct caps_request *rq, bool removes_files,
 					struct caps_plan *plan);
 
-/* In the command's child, before execve: its own sets, where the plan says
- * so. Returns 0, or -errno; never touches errno (lib/rawsys.h). */
+/* In the command's child, before execve (and after a --run-as switch): its
+ * own sets, and its ambient set, where the plan says so. Returns 0, or
+ * -errno; never touches errno (lib/rawsys.h). */
 long caps_in_child(const struct caps_plan *plan);
 
 /* In PID 1, once the child exists: down to what PID 1 needs, with nothing

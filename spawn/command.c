@@ -22,6 +22,7 @@
 #include "lib/errtext.h"
 #include "lib/exitcode.h"
 #include "lib/fmt.h"
+#include "spawn/exec_explain.h"
 #include "spawn/link.h"
 #include "lib/msg.h"
 #include "lib/rawsys.h"
@@ -31,6 +32,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -48,6 +50,7 @@ enum stage {
 	STAGE_CTTY,
 	STAGE_CAPS,
 	STAGE_MASK,
+	STAGE_RUN_AS, /* detail: the enum runas_step */
 	STAGE_EXEC,
 	STAGE_INTERPRETER, /* execve said ENOENT of a file that exists */
 };
@@ -55,28 +58,34 @@ enum stage {
 struct report {
 	int32_t stage;
 	int32_t err;
-	int32_t detail; /* STAGE_CAPS: the enum caps_step */
+	int32_t detail; /* STAGE_CAPS: the enum caps_step; STAGE_RUN_AS: runas_step */
+	/* STAGE_EXEC, STAGE_INTERPRETER: the file execve refused, absolute,
+	 * for PID 1 to read why (spawn/exec_explain.c); "" if none was found.
+	 * Sent only up to its NUL. */
+	char path[PATH_MAX];
 };
 
 /* In the child: report and leave, with the code the caller sees. */
-static noreturn void leave(int report, enum stage stage, long err, int detail, int code)
+static noreturn void leave(int report, enum stage stage, long err, int detail,
+			   const char *path, int code)
 {
-	struct report r = { stage, (int32_t)err, detail };
+	struct report r = { stage, (int32_t)err, detail, "" };
+	size_t len = path ? fmt(r.path, sizeof(r.path), "%s", path) : 0;
 
-	(void)RAW(SYS_write, report, &r, sizeof(r));
+	(void)RAW(SYS_write, report, &r, offsetof(struct report, path) + len + 1);
 	for (;;)
 		(void)RAW(SYS_exit_group, code);
 }
 
 static noreturn void fail(int report, enum stage stage, long err, int detail)
 {
-	leave(report, stage, err, detail, EXIT_NSINIT_FAILED);
+	leave(report, stage, err, detail, NULL, EXIT_NSINIT_FAILED);
 }
 
-/* execve failed: the code a shell would give. */
-static noreturn void fail_exec(int report, enum stage stage, int err)
+/* execve of `path` failed: the code a shell would give. */
+static noreturn void fail_exec(int report, enum stage stage, int err, const char *path)
 {
-	leave(report, stage, err, 0, exitcode_from_exec_errno(err));
+	leave(report, stage, err, 0, path, exitcode_from_exec_errno(err));
 }
 
 /* The session and process group. By default the command leads a process
@@ -112,9 +121,27 @@ static void set_session(const struct command_request *rq, int report)
 	}
 }
 
+/* Does the file start with ELF's magic? Such a file is never a script: the
+ * kernel refused it as a binary (another machine's), and /bin/sh would only
+ * print a syntax error for it. Unreadable: not known to be ELF. */
+static bool is_elf(const char *path)
+{
+	unsigned char magic[4];
+	long fd = RAW(SYS_openat, AT_FDCWD, path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	bool elf;
+
+	if (fd < 0)
+		return false;
+	elf = RAW(SYS_read, fd, magic, sizeof(magic)) == sizeof(magic) &&
+	      memcmp(magic, "\177ELF", sizeof(magic)) == 0;
+	(void)RAW(SYS_close, fd);
+	return elf;
+}
+
 /* execve, or, for a file without #! that the kernel cannot run (ENOEXEC),
- * /bin/sh with it, as glibc's execvp, tini and dumb-init do. Returns the
- * errno. The argv for sh is mapped, not allocated: malloc is PID 1's. */
+ * /bin/sh with it, as glibc's execvp, tini and dumb-init do, unless it is
+ * an ELF file. Returns the errno. The argv for sh is mapped, not allocated:
+ * malloc is PID 1's. */
 static int exec_one(const char *path, char *const *argv, char *const *envp)
 {
 	static const char sh_name[] = "sh";
@@ -122,7 +149,7 @@ static int exec_one(const char *path, char *const *argv, char *const *envp)
 	size_t n = 0;
 	const char **sh;
 
-	if (r != -ENOEXEC)
+	if (r != -ENOEXEC || is_elf(path))
 		return (int)-r;
 	while (argv[n])
 		n++;
@@ -151,19 +178,22 @@ static bool interpreter_missing(int err, const char *path)
  * an entry without the file (ENOENT, ENOTDIR, and glibc's ESTALE, ENODEV,
  * ETIMEDOUT), remembers EACCES, and stops at any other error (ELOOP, say).
  * A name longer than NAME_MAX is ENAMETOOLONG. Returns the errno to report;
- * *interp says that a file was found whose #! interpreter is missing. */
-static int exec_search(char *const *argv, char *const *envp, bool *interp)
+ * *interp says that a file was found whose #! interpreter is missing, and
+ * `tried` (PATH_MAX bytes) names the file the errno is about, or is "". */
+static int exec_search(char *const *argv, char *const *envp, bool *interp, char *tried)
 {
 	const char *name = argv[0], *path = getenv("PATH");
 	int err = ENOENT, e;
 
 	*interp = false;
+	tried[0] = '\0';
 	/* env(1) and execvp say so for an empty name too. */
 	if (!*name)
 		return ENOENT;
 	if (strchr(name, '/')) {
 		e = exec_one(name, argv, envp);
 		*interp = interpreter_missing(e, name);
+		fmt(tried, PATH_MAX, "%s", name);
 		return e;
 	}
 	if (strlen(name) > NAME_MAX)
@@ -179,13 +209,18 @@ static int exec_search(char *const *argv, char *const *envp, bool *interp)
 			e = exec_one(full, argv, envp);
 			if (interpreter_missing(e, full)) {
 				*interp = true;
+				fmt(tried, PATH_MAX, "%s", full);
 				return e;
 			}
-			if (e == EACCES)
+			/* The first refusal is the one reported. */
+			if (e == EACCES && err != EACCES) {
 				err = EACCES;
-			else if (e != ENOENT && e != ENOTDIR && e != ESTALE && e != ENODEV &&
-				 e != ETIMEDOUT)
+				fmt(tried, PATH_MAX, "%s", full);
+			} else if (e != EACCES && e != ENOENT && e != ENOTDIR && e != ESTALE &&
+				   e != ENODEV && e != ETIMEDOUT) {
+				fmt(tried, PATH_MAX, "%s", full);
 				return e;
+			}
 		}
 		p += len;
 		if (*p == '\0')
@@ -193,11 +228,25 @@ static int exec_search(char *const *argv, char *const *envp, bool *interp)
 	}
 }
 
+/* `path` as PID 1 can find it from "/", where it goes after the start:
+ * a relative one gets our working directory in front. */
+static void absolute(const char *path, char *out)
+{
+	char cwd[PATH_MAX];
+
+	if (path[0] == '/' || !path[0] || RAW(SYS_getcwd, cwd, sizeof(cwd)) <= 0 ||
+	    cwd[0] != '/')
+		fmt(out, PATH_MAX, "%s", path);
+	else
+		fmt(out, PATH_MAX, "%s/%s", cwd, path);
+}
+
 static noreturn void child(struct command_launch *l)
 {
 	const struct command_request *rq = &l->rq;
 	int report = l->child_end;
 	struct link_msg hello;
+	char tried[PATH_MAX], path[PATH_MAX];
 	bool interp;
 	char go;
 	long r;
@@ -213,6 +262,14 @@ static noreturn void child(struct command_launch *l)
 	if (rq->rewrite_listen_pid)
 		fmt(l->listen_pid + 11, sizeof(l->listen_pid) - 11, "%ld",
 		    RAW(SYS_getpid));
+	/* --run-as: the new ids first, while the capabilities to take them
+	 * are still there; then the command's own capabilities. */
+	if (rq->run_as) {
+		int step = 0;
+
+		if ((r = runas_in_child(rq->run_as, &step)) < 0)
+			fail(report, STAGE_RUN_AS, -r, step);
+	}
 	if ((r = caps_in_child(rq->caps)) < 0)
 		fail(report, STAGE_CAPS, -r, CAPS_SETS);
 	/* Tell the relay our pid as it sees it (the kernel adds it). */
@@ -221,8 +278,9 @@ static noreturn void child(struct command_launch *l)
 			  0);
 	if ((r = signals_give_back(rq->mask)) < 0)
 		fail(report, STAGE_MASK, -r, 0);
-	r = exec_search(rq->argv, l->envp, &interp);
-	fail_exec(report, interp ? STAGE_INTERPRETER : STAGE_EXEC, (int)r);
+	r = exec_search(rq->argv, l->envp, &interp, tried);
+	absolute(tried, path);
+	fail_exec(report, interp ? STAGE_INTERPRETER : STAGE_EXEC, (int)r, path);
 }
 
 /* clone3's entry: the launch, in PID 1's memory, is all it is given. */
@@ -275,6 +333,10 @@ void command_start(const struct command_request *rq, struct command_launch *l)
 	l->rq = *rq;
 	l->caps = *rq->caps;
 	l->rq.caps = &l->caps;
+	if (rq->run_as) {
+		l->run_as = *rq->run_as;
+		l->rq.run_as = &l->run_as;
+	}
 	l->envp = environment(rq, l->listen_pid);
 	l->report = sv[0];
 	l->child_end = sv[1];
@@ -308,7 +370,8 @@ int command_go(struct command_launch *l)
 }
 
 /* One line for a failed step. */
-static void report_failure(const char *name, const struct report *r)
+static void report_failure(const struct command_launch *l, const char *name,
+			   const struct report *r)
 {
 	static const char *const stages[] = {
 		[STAGE_SETSID] = "start a new session for it",
@@ -318,16 +381,25 @@ static void report_failure(const char *name, const struct report *r)
 		[STAGE_MASK] = "give it back the signal mask",
 	};
 
+	static char why[1024]; /* static: a small stack must not cost PID 1 */
+
 	errno = r->err;
 	switch (r->stage) {
 	case STAGE_EXEC:
-		warn("cannot run '%s': %s", name, errtext(r->err));
-		return;
 	case STAGE_INTERPRETER:
-		warn("cannot run '%s': its #! interpreter was not found", name);
+		if (exec_explain(r->path, r->err, why, sizeof(why)))
+			warn("cannot run '%s': %s", name, why);
+		else if (r->stage == STAGE_INTERPRETER)
+			warn("cannot run '%s': its #! interpreter or ELF loader was not "
+			     "found", name);
+		else
+			warn("cannot run '%s': %s", name, errtext(r->err));
 		return;
 	case STAGE_CAPS:
 		caps_warn((struct caps_failure){ (enum caps_step)r->detail, r->err });
+		return;
+	case STAGE_RUN_AS:
+		runas_warn(l->rq.run_as, name, r->detail, r->err);
 		return;
 	default:
 		if (r->stage > 0 && r->stage < (int)(sizeof(stages) / sizeof(stages[0])) &&
@@ -340,7 +412,7 @@ static void report_failure(const char *name, const struct report *r)
 
 int command_outcome(struct command_launch *l, const char *name)
 {
-	struct report r;
+	static struct report r; /* static: a small stack must not cost PID 1 */
 	ssize_t n = sys_read(l->report, &r, sizeof(r));
 
 	/* ECONNRESET: killed (SIGKILL from outside) with the go-ahead unread;
@@ -359,11 +431,12 @@ int command_outcome(struct command_launch *l, const char *name)
 	 * _exit: the stack stays mapped (PID 1 is about to end anyway). */
 	l->stack = NULL;
 	release(l);
-	if (n != (ssize_t)sizeof(r)) {
+	if (n <= (ssize_t)offsetof(struct report, path)) {
 		warn("the command's child died before running '%s'", name);
 		return EXIT_NSINIT_FAILED;
 	}
-	report_failure(name, &r);
+	r.path[n - offsetof(struct report, path) - 1] = '\0';
+	report_failure(l, name, &r);
 	if (r.stage == STAGE_EXEC || r.stage == STAGE_INTERPRETER)
 		return exitcode_from_exec_errno(r.err);
 	return EXIT_NSINIT_FAILED;

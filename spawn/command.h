@@ -4,6 +4,7 @@
 #define NSINIT_COMMAND_H
 
 #include "spawn/caps.h"
+#include "spawn/runas.h"
 
 #include <signal.h>
 #include <stdbool.h>
@@ -23,6 +24,7 @@ struct command_request {
 	enum command_session session;
 	bool tty_foreground;     /* give it the terminal's foreground (SESSION_GROUP) */
 	bool rewrite_listen_pid; /* set LISTEN_PID to its own pid */
+	const struct runas *run_as;   /* --run-as: switch to these ids first, or NULL */
 	int hello_sock;          /* the link to send LINK_HELLO on, or -1 */
 	const struct caps_plan *caps; /* from caps_before_command() */
 };
@@ -36,6 +38,7 @@ struct command_launch {
 	int child_end;   /* the child's end */
 	struct command_request rq;
 	struct caps_plan caps;
+	struct runas run_as;
 	char **envp;     /* the command's environment: environ, or a copy */
 	char listen_pid[32]; /* "LISTEN_PID=<pid>", the child writes the pid */
 	void *stack;     /* the child's own stack while it shares our memory */

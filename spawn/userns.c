@@ -8,7 +8,15 @@
  * root would show up as owned by nobody inside, and root there could not
  * chown to any other user; mapping every id to itself keeps ownership as it
  * is outside. The capabilities root gets still only count in the new user
- * namespace (no module loading, no host sysctls, no mounting of devices). */
+ * namespace (no module loading, no host sysctls, no mounting of devices).
+ *
+ * Why the caller's own ids by default (bubblewrap's choice, not unshare's):
+ * a wrapper must be invisible, and services check who they run as
+ * (postgres refuses root, nginx chowns to its own user). PID 1 needs no
+ * uid 0 for its work: the clone gave it every capability in the namespace
+ * it created, whatever its uid maps to, and it never calls execve. The
+ * command's execve as a non-root uid then drops them, as it would without
+ * nsinit. */
 #include "spawn/userns.h"
 
 #include "lib/errtext.h"

@@ -9,8 +9,8 @@
 #   NSINIT=/abs/path/to/nsinit sh tests/demo/demo.sh
 #
 # Runs as any user. As root nsinit makes a PID and a mount namespace; as
-# anyone else it adds a user namespace (it lacks CAP_SYS_ADMIN), and unshare
-# is given --user --map-root-user. No step needs root unless the kernel
+# anyone else it adds a user namespace (it lacks CAP_SYS_ADMIN), in which the
+# command runs as that user, and unshare is given --user --map-root-user. No step needs root unless the kernel
 # refuses user namespaces to unprivileged users: then, not being root, every
 # step is skipped with a line that says so.
 #
@@ -43,10 +43,15 @@ skip=
 if [ "$(id -u)" -eq 0 ]; then
 	root=yes
 	as_user=
+	# shellcheck disable=SC2034 # used by step6
+	as_root=
 else
 	root=no
 	# shellcheck disable=SC2034 # used by step1
 	as_user='--user --map-root-user'
+	# Step 6 renames the host inside, which takes root there.
+	# shellcheck disable=SC2034 # used by step6
+	as_root=--map-root-user
 	unshare --user --map-root-user true 2>/dev/null ||
 		skip="needs root here: this kernel refuses user namespaces to unprivileged users"
 fi
@@ -60,8 +65,9 @@ note " output is indented)"
 if [ "$root" = yes ]; then
 	note "Running as root: nsinit makes a PID and a mount namespace."
 else
-	note "Running as uid $(id -u), not root: nsinit adds a user namespace, in which it is"
-	note "root, and unshare is given --user --map-root-user for the same reason."
+	note "Running as uid $(id -u), not root: nsinit adds a user namespace, in which the"
+	note "command runs as uid $(id -u) (step 6 asks for root there: --map-root-user), and"
+	note "unshare is given --user --map-root-user."
 fi
 
 skipped=0

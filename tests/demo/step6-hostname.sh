@@ -1,5 +1,5 @@
 # Step 6: --uts=NAME gives the command a hostname of its own.
-# shellcheck shell=sh disable=SC2154 # globals of demo.sh and lib.sh
+# shellcheck shell=sh disable=SC2154,SC2086 # globals of demo.sh and lib.sh; $as_root is empty or one option
 
 step "6. --uts=NAME gives the command a hostname of its own; the host's stays."
 before=$(hostname)
@@ -7,7 +7,7 @@ name=nsinit-demo
 [ "$before" != "$name" ] || name=nsinit-demo-2
 printf '   %s$ hostname%s\n' "$D" "$N"
 printf '      %s\n' "$before"
-run "$tmp/6.out" "$tmp/6.err" "$NSINIT" --uts="$name" -- sh -c 'hostname; hostname renamed-inside; hostname'
+run "$tmp/6.out" "$tmp/6.err" "$NSINIT" $as_root --uts="$name" -- sh -c 'hostname; hostname renamed-inside; hostname'
 show "$tmp/6.out"
 ran_ok "$tmp/6.err"
 after=$(hostname)

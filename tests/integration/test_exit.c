@@ -100,7 +100,7 @@ Test(exit, not_found_with_slash_is_127)
 
 Test(exit, directory_is_126)
 {
-	expect_exec_failure("/tmp", 126, "Permission denied");
+	expect_exec_failure("/tmp", 126, "it is a directory");
 }
 
 /* Temporary directory removed at the end of the test (best effort). */
@@ -127,7 +127,7 @@ Test(exit, no_exec_bit_is_126)
 	char path[128];
 	snprintf(path, sizeof path, "%s/noexec.sh", tmpdir);
 	write_file(path, "#!/bin/sh\nexit 0\n", 0644);
-	expect_exec_failure(path, 126, "Permission denied");
+	expect_exec_failure(path, 126, "it is not executable (mode 0644)");
 	unlink(path);
 	rmdir(tmpdir);
 }

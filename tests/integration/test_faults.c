@@ -568,9 +568,10 @@ Test(faults, command_through_path_cannot_run)
 		const char *a[4] = {"--no-namespace", "--", NULL, NULL};
 		const char **args = r ? a : a + 1;
 		a[2] = "dircmd";
-		expect_cannot_run(&o, args, "dircmd", 126, "Permission denied");
+		expect_cannot_run(&o, args, "dircmd", 126, "it is a directory");
 		a[2] = "noexeccmd";
-		expect_cannot_run(&o, args, "noexeccmd", 126, "Permission denied");
+		expect_cannot_run(&o, args, "noexeccmd", 126,
+				  "it is not executable (mode 0644)");
 		/* Through PATH the file exists but the name has no '/': 127 and
 		 * one line; the reason may name either the script or the
 		 * interpreter. A failed #! exec kills valgrind (test_exit.c). */
@@ -588,17 +589,17 @@ Test(faults, command_by_path_cannot_run_without_namespace)
 	snprintf(dir, sizeof dir, "%s/dir", tmpdir);
 	cr_assert(mkdir(dir, 0755) == 0);
 	expect_cannot_run(NULL, HS_ARGV("--no-namespace", "--", dir), dir, 126,
-			  "Permission denied");
+			  "it is a directory");
 	snprintf(file, sizeof file, "%s/noexec.sh", tmpdir);
 	write_file(file, "#!/bin/sh\nexit 0\n", 0644);
 	expect_cannot_run(NULL, HS_ARGV("--no-namespace", "--", file), file, 126,
-			  "Permission denied");
+			  "it is not executable (mode 0644)");
 	if (hs_wrapped())
 		return; /* a missing #! interpreter kills valgrind itself (test_exit.c) */
 	snprintf(file, sizeof file, "%s/badinterp.sh", tmpdir);
 	write_file(file, "#!/nonexistent-interpreter-xyz\nexit 0\n", 0755);
 	expect_cannot_run(NULL, HS_ARGV("--no-namespace", "--", file), file, 127,
-			  "its #! interpreter was not found");
+			  "its #! interpreter '/nonexistent-interpreter-xyz' was not found");
 }
 
 /* execve(path, argv, envp) in a child: its errno, 0 if it ran. */

@@ -485,9 +485,10 @@ Test(files, readme_error_examples_are_what_nsinit_prints)
 		{ NULL, HS_ARGV("nonexistent-cmd"), 127,
 		  "nsinit: cannot run 'nonexistent-cmd': No such file or directory" },
 		{ NULL, HS_ARGV("/etc/passwd"), 126,
-		  "nsinit: cannot run '/etc/passwd': Permission denied" },
+		  "nsinit: cannot run '/etc/passwd': it is not executable (mode 0644)" },
 		{ NULL, HS_ARGV("./script"), 127,
-		  "nsinit: cannot run './script': its #! interpreter was not found" },
+		  "nsinit: cannot run './script': its #! interpreter '/nonexistent/interpreter' was "
+		  "not found" },
 		{ NULL, HS_ARGV("bad\nname"), 127,
 		  "nsinit: cannot run 'bad?name': No such file or directory" },
 		{ NULL, HS_ARGV("--events=-1", "true"), 125,

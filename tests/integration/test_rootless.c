@@ -1,6 +1,7 @@
 /* Rootless: without CAP_SYS_ADMIN nsinit adds a user namespace and maps the
- * caller's ids into it (to root by default, to themselves with
- * --map-current-user); --user does the same for a privileged caller, who gets
+ * caller's ids into it (to themselves by default, as bubblewrap does, so the
+ * command runs as the user it would without nsinit; to root with
+ * --map-root-user); --user does the same for a privileged caller, who gets
  * every id mapped to itself. The decision follows the capability, not the
  * uid. When the user namespace is refused or a limit is reached, one line
  * names the setting and its value. Run as root: the tests drop to nobody (or
@@ -75,26 +76,30 @@ static void expect_line(const char *out, const char *ere, const char *what)
 		  out);
 }
 
-Test(rootless, nobody_is_root_of_a_pid_namespace_of_its_own)
+Test(rootless, nobody_stays_nobody_as_pid_2_of_a_namespace_of_its_own)
 {
 	struct hs_proc p;
 
 	check_binaries(65534);
-	run_ok(&p, NOBODY, HS_ARGV("--", "sh", "-c", SELF_REPORT));
-	expect_line(S(p.out), "^uid=0 gid=0$", "the caller is not root inside");
-	expect_line(S(p.out), "^uid_map 0 65534 1$", "uid 65534 is not mapped to 0");
-	expect_line(S(p.out), "^gid_map 0 65534 1$", "gid 65534 is not mapped to 0");
+	run_ok(&p, NOBODY, HS_ARGV("--", "sh", "-c", SELF_REPORT "; grep ^Cap /proc/self/status"));
+	expect_line(S(p.out), "^uid=65534 gid=65534$", "the caller's ids changed inside");
+	expect_line(S(p.out), "^uid_map 65534 65534 1$", "uid 65534 is not mapped to itself");
+	expect_line(S(p.out), "^gid_map 65534 65534 1$", "gid 65534 is not mapped to itself");
 	expect_line(S(p.out), "^setgroups deny$", "setgroups is not denied");
 	expect_line(S(p.out), "^ *2 sh$", "the command is not PID 2");
 	if (!hs_wrapped())
 		expect_line(S(p.out), "^ *1 nsinit$", "nsinit is not PID 1");
-	/* nsinit, sh and ps only: nothing of the host shows in the fresh /proc. */
+	/* nsinit, sh and ps only: PID 1 mounted a fresh /proc although it is
+	 * not root inside. */
 	cr_expect_eq(hs_count_regex(S(p.out), "^ *[0-9]+ "), 3, "processes:\n%s", S(p.out));
+	/* As without nsinit: a non-root command holds no capability. */
+	expect_line(S(p.out), "^CapEff:\t0+$", "the command holds capabilities");
+	expect_line(S(p.out), "^CapPrm:\t0+$", "the command holds capabilities");
 	cr_expect_str_empty(S(p.err), "stderr:\n%s", S(p.err));
 	hs_cleanup(&p);
 }
 
-Test(rootless, map_current_user_keeps_the_callers_ids)
+Test(rootless, map_current_user_is_the_default_and_can_be_restated)
 {
 	struct hs_proc p;
 
@@ -107,23 +112,26 @@ Test(rootless, map_current_user_keeps_the_callers_ids)
 	expect_line(S(p.out), "^ *2 sh$", "the command is not PID 2");
 	hs_cleanup(&p);
 
-	/* The brief's example: nobody stays nobody. */
-	run_ok(&p, NOBODY, HS_ARGV("--map-current-user", "--", "sh", "-c", SELF_REPORT));
-	expect_line(S(p.out), "^uid=65534 gid=65534$", "nobody's ids changed");
-	expect_line(S(p.out), "^uid_map 65534 65534 1$", "uid 65534 is not mapped to itself");
+	/* The last of the two options wins. */
+	run_ok(&p, USER_1234,
+	       HS_ARGV("--map-root-user", "--map-current-user", "--", "sh", "-c", SELF_REPORT));
+	expect_line(S(p.out), "^uid=1234 gid=1234$", "--map-current-user did not win");
 	hs_cleanup(&p);
 }
 
-Test(rootless, map_root_user_is_the_default_and_can_be_restated)
+Test(rootless, map_root_user_makes_the_caller_root_inside)
 {
 	struct hs_proc p;
 
 	check_binaries(1234);
 	run_ok(&p, USER_1234,
-	       HS_ARGV("--map-current-user", "--map-root-user", "--", "sh", "-c", SELF_REPORT));
+	       HS_ARGV("--map-current-user", "--map-root-user", "--", "sh", "-c",
+		       SELF_REPORT "; grep ^CapEff /proc/self/status"));
 	expect_line(S(p.out), "^uid=0 gid=0$", "the caller is not root inside");
 	expect_line(S(p.out), "^uid_map 0 1234 1$", "uid 1234 is not mapped to 0");
 	expect_line(S(p.out), "^gid_map 0 1234 1$", "gid 1234 is not mapped to 0");
+	/* Root of the namespace: every capability, in it only. */
+	expect_line(S(p.out), "^CapEff:\t0*1f+$", "root inside holds no capabilities");
 	hs_cleanup(&p);
 }
 

@@ -121,7 +121,8 @@ Test(start, a_missing_interpreter_on_path_is_named)
 	snprintf(env, sizeof env, "PATH=%s:/usr/bin:/bin", dir);
 	hs_run(&p, &(struct hs_opts){.env = HS_ARGV(env)}, HS_ARGV("--", "job"), hs_ms(10000));
 	cr_expect_eq(hs_code(&p), 127, "%s", hs_status_str(&p));
-	cr_expect_str_eq(S(p.err), "nsinit: cannot run 'job': its #! interpreter was not found\n");
+	cr_expect_str_eq(S(p.err), "nsinit: cannot run 'job': its #! interpreter "
+				   "'/nonexistent/interpreter' was not found\n");
 	hs_cleanup(&p);
 	unlink(path);
 	rmdir(dir);

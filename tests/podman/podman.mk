@@ -6,7 +6,8 @@
 #                      up podman and the test images (tests/podman/setup.sh:
 #                      installs podman, runc and busybox-static if missing),
 #                      then run the podman/* integration tests
-#                      (tests/integration/test_podman.c), with podman
+#                      (tests/integration/test_podman.c; podman_runas/* in
+#                      test_podman_runas.c), with podman
 #                      reading setup.sh's containers.conf (CONTAINERS_CONF)
 #                      and the Pods of packaging/kubernetes/ (NSINIT_KUBE)
 #
@@ -23,4 +24,4 @@ check-podman: deps static $(BUILD)/integration-tests $(BUILD)/probe
 	NSINIT=$(abspath $(STATIC_BIN)) NSINIT_PROBE=$(abspath $(BUILD)/probe) NSINIT_PODMAN=1 \
 	CONTAINERS_CONF=$(abspath $(BUILD)/podman/containers.conf) \
 	NSINIT_KUBE=$(abspath packaging/kubernetes) \
-	$(BUILD)/integration-tests --filter 'podman/*' --jobs 4
+	$(BUILD)/integration-tests --filter 'podman*/*' --jobs 4

@@ -12,6 +12,9 @@
 #    imported as localhost/nsinit-bb.
 # 3. BUILD_DIR/podman/nsinit-entry.tar: the same plus /nsinit (STATIC_NSINIT);
 #    imported as localhost/nsinit-entry with ENTRYPOINT ["/nsinit", "--"].
+# 3b. BUILD_DIR/podman/nsinit-runas.tar: only /nsinit, busybox and an
+#    /etc/passwd and /etc/group naming the user svc; imported as
+#    localhost/nsinit-runas with ENTRYPOINT ["/nsinit", "--run-as=svc", "--"].
 # 4. localhost/nsinit-scratch, built from packaging/container/Containerfile.
 # 5. BUILD_DIR/podman/containers.conf: the settings of the tests' `podman run`
 #    flags (runc, cgroupfs, nofile and nproc limits of 1024) for what takes
@@ -141,6 +144,24 @@ mv "$dir/nsinit-entry.tar.new" "$dir/nsinit-entry.tar"
 import_image localhost/nsinit-entry "$dir/nsinit-entry.tar" \
 	--change 'ENTRYPOINT ["/nsinit", "--"]'
 
+# ---- 3b. an image with only /nsinit, busybox and an /etc/passwd ---------
+# For --run-as in a minimal image (tests/integration/test_podman_runas.c):
+# no gosu, no setpriv, no NSS; the user svc exists only in this root.
+rm -rf "$dir/root-runas"
+mkdir -p "$dir/root-runas/bin" "$dir/root-runas/etc" "$dir/root-runas/proc"
+cp -L "$bb" "$dir/root-runas/bin/busybox"
+chmod 0755 "$dir/root-runas/bin/busybox"
+for a in sh id cat grep; do ln -s busybox "$dir/root-runas/bin/$a"; done
+cp "$nsinit" "$dir/root-runas/nsinit"
+chmod 0755 "$dir/root-runas/nsinit"
+printf 'root:x:0:0:root:/root:/bin/sh\nsvc:x:1500:1500:service:/home/svc:/bin/sh\n' \
+	>"$dir/root-runas/etc/passwd"
+printf 'root:x:0:\nsvc:x:1500:\nextra:x:1600:svc\n' >"$dir/root-runas/etc/group"
+mktar "$dir/root-runas" "$dir/nsinit-runas.tar.new"
+mv "$dir/nsinit-runas.tar.new" "$dir/nsinit-runas.tar"
+import_image localhost/nsinit-runas "$dir/nsinit-runas.tar" \
+	--change 'ENTRYPOINT ["/nsinit", "--run-as=svc", "--"]'
+
 # ---- 4. the scratch image from the Containerfile -----------------------
 # As documented in the Containerfile: from the top of the tree, which holds
 # build/static/nsinit. With another BUILD_DIR, the context is a directory
@@ -164,7 +185,9 @@ step "localhost/nsinit-scratch: built from packaging/container/Containerfile (co
 # ---- 5. containers.conf for podman kube play, and the infra image -------
 # The limits match the tests' `podman run --ulimit` flags: without them a
 # container inherits the machine's (nofile can be a billion).
-conf=$dir/containers.conf
+# Absolute: podman builds the pause image in a subprocess run elsewhere,
+# which must find CONTAINERS_CONF too.
+conf=$(cd "$dir" && pwd)/containers.conf
 cat >"$conf.new" <<'EOF'
 # Written by tests/podman/setup.sh: what the podman tests' `podman run` says
 # with flags, for `podman kube play` and pods, which take no such flags.

@@ -167,6 +167,8 @@ Test(options, namespaces)
 	cr_assert_str_eq(p->opts.pid_file, "/tmp/p");
 	cr_assert_null(parse("--uts", "x", NULL)->opts.hostname, "--uts alone keeps the name");
 	cr_assert_not(parse("--map-current-user", "--map-root-user", "x", NULL)->opts.map_current_user);
+	cr_assert(parse("x", NULL)->opts.map_current_user, "the caller's ids are not the default");
+	cr_assert(parse("--map-root-user", "--map-current-user", "x", NULL)->opts.map_current_user);
 	assert_error(parse("--uts=", "x", NULL), "bad hostname");
 	assert_error(parse("--pid-file=", "x", NULL), "empty file name");
 }

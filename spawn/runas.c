@@ -1,0 +1,120 @@
+/* --run-as, gosu's job done by nsinit itself: minimal and scratch images
+ * have neither gosu nor setpriv, and a container entrypoint wants its
+ * service as www-data or postgres, never as root.
+ *
+ * The names are looked up by PID 1, in the command's own root, before the
+ * command's child exists; the child only makes three system calls with
+ * what PID 1 found. Everything happens before execve, so the command never
+ * runs privileged, and PID 1 keeps CAP_KILL to signal it (caps.c). */
+#include "spawn/runas.h"
+
+#include "lib/errtext.h"
+#include "lib/fmt.h"
+#include "lib/msg.h"
+#include "lib/rawsys.h"
+#include "lib/readfile.h"
+
+#include <errno.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+/* /etc/passwd or /etc/group, whole; NULL if it is missing. A file larger
+ * than the buffer is cut, and a line cut short is no line (passwd.c reads
+ * whole fields only). Static: PID 1's stack stays small. */
+static const char *read_etc(const char *path, char *buf, size_t len)
+{
+	return read_small(path, buf, len) >= 0 ? buf : NULL;
+}
+
+/* HOME=home in our environment, which the command's child passes on:
+ * every HOME entry replaced in place, or one appended to a copy of environ
+ * (PID 1's own). Not setenv, which would add a kilobyte to the static
+ * binary for one variable. Returns 0, or -1 with errno. */
+static int set_home(const char *home)
+{
+	static char entry[5 + sizeof(((struct passwd_ids *)0)->home)];
+	bool found = false;
+	size_t n = 0;
+	char **env;
+
+	fmt(entry, sizeof(entry), "HOME=%s", home);
+	for (; environ[n]; n++)
+		if (strncmp(environ[n], "HOME=", 5) == 0) {
+			environ[n] = entry;
+			found = true;
+		}
+	if (found)
+		return 0;
+	env = calloc(n + 2, sizeof(*env));
+	if (!env)
+		return -1;
+	memcpy(env, environ, n * sizeof(*env));
+	env[n] = entry;
+	environ = env;
+	return 0;
+}
+
+int runas_prepare(const char *spec, const char *name, struct runas *out)
+{
+	static char passwd[64 * 1024], group[64 * 1024];
+	const char *home = getenv("HOME");
+	char err[512];
+
+	out->spec = spec;
+	if (passwd_resolve(spec, read_etc("/etc/passwd", passwd, sizeof(passwd)),
+			   read_etc("/etc/group", group, sizeof(group)), getgid(), &out->ids, err,
+			   sizeof(err)) < 0) {
+		warn("cannot run '%s' as '%s': %s", name, spec, err);
+		return -1;
+	}
+	/* gosu's rule, su-exec's too: HOME follows the user unless the caller
+	 * chose one of its own (anything but root's). */
+	if ((!home || strcmp(home, out->ids.root_home) == 0) &&
+	    set_home(out->ids.home) < 0) {
+		warn_errno("cannot set HOME for '%s' as '%s'", name, spec);
+		return -1;
+	}
+	return 0;
+}
+
+long runas_in_child(const struct runas *r, int *step)
+{
+	const struct passwd_ids *ids = &r->ids;
+	long e;
+
+	/* Keep the permitted set across the uid change, so that caps.c can
+	 * still set the command's sets and raise its ambient ones; the kernel
+	 * clears the effective set itself, and execve clears this flag. */
+	*step = RUNAS_KEEPCAPS;
+	if ((e = RAW(SYS_prctl, PR_SET_KEEPCAPS, 1, 0, 0, 0)) < 0)
+		return e;
+	*step = RUNAS_GROUPS;
+	if ((e = RAW(SYS_setgroups, ids->ngroups, ids->groups)) < 0)
+		return e;
+	*step = RUNAS_GID;
+	if ((e = RAW(SYS_setresgid, ids->gid, ids->gid, ids->gid)) < 0)
+		return e;
+	*step = RUNAS_UID;
+	return RAW(SYS_setresuid, ids->uid, ids->uid, ids->uid);
+}
+
+void runas_warn(const struct runas *r, const char *name, int step, int err)
+{
+	const char *what = step == RUNAS_GROUPS ? "setgroups"
+			   : step == RUNAS_GID	? "setresgid"
+			   : step == RUNAS_UID	? "setresuid"
+						: "PR_SET_KEEPCAPS";
+	const char *why = "";
+
+	/* EPERM: no CAP_SETUID/CAP_SETGID, or (setgroups) a user namespace
+	 * that denies it; EINVAL: an id the user namespace does not map. A
+	 * rootless nsinit maps only the caller's ids, and denies setgroups. */
+	if (err == EPERM || err == EINVAL)
+		why = "; switching users takes root (a rootless nsinit has only the caller's ids)";
+	warn("cannot run '%s' as '%s' (uid %u, gid %u): %s: %s%s", name, r->spec,
+	     (unsigned)r->ids.uid, (unsigned)r->ids.gid, what, errtext(err), why);
+}
