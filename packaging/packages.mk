@@ -1,6 +1,7 @@
 # Packages and the release: make deb (from the static binary), make rpm
 # (rpmbuild), make release (dist/: every architecture's binary and .deb, with
-# SHA256SUMS), make release-check (a second build elsewhere, compared).
+# SHA256SUMS), make release-check (a second build elsewhere, compared), make
+# image (the scratch image for every architecture, as one manifest list).
 # Included from the Makefile; uses VERSION, BUILD and packaging/static.mk.
 #
 # The version lives in the Makefile's VERSION only: the .deb's control file
@@ -25,7 +26,7 @@ RPM_TOP := $(abspath $(BUILD)/rpm)
 # it once, on every .deb together: it takes seconds to start).
 LINTIAN ?= 1
 
-.PHONY: deb rpm release release-arch release-check
+.PHONY: deb rpm release release-arch release-check image
 
 # Only the static binary goes in: it has no dependencies to declare. Labelled
 # with the architecture it was built for (ARCH, Debian's name). Directories
@@ -97,3 +98,12 @@ release-arch: deb
 REPRO_ARCHS ?= amd64 arm64
 release-check:
 	sh packaging/repro-check.sh $(DIST) $(VERSION) $(REPRO_ARCHS)
+
+# --- One image for every architecture -----------------------------------
+# The FROM scratch image of packaging/container/Containerfile, built once per
+# architecture from $(DIST)'s binaries (no RUN, so nothing is emulated) and
+# put into one manifest list, $(IMAGE); see packaging/container/image.sh.
+IMAGE ?= localhost/nsinit
+image:
+	sh packaging/container/image.sh $(IMAGE) $(DIST) \
+		$(foreach a,$(RELEASE_ARCHS),$(a)=$(word 5,$(static_row_$(a))))
