@@ -83,7 +83,6 @@ STATIC_GNU_TRIPLET  := $(word 1,$(STATIC_ROW))
 STATIC_MUSL_TRIPLET := $(word 2,$(STATIC_ROW))
 STATIC_QEMU_ARCH    := $(word 3,$(STATIC_ROW))
 STATIC_LDMUSL_ARCH  := $(word 4,$(STATIC_ROW))
-STATIC_OCI_ARCH     := $(word 5,$(STATIC_ROW))
 
 ifeq ($(STATIC_DEB_ARCH),$(STATIC_HOST_DEB_ARCH))
 # Native: musl from the machine's musl-dev, kernel headers from linux-libc-dev.
@@ -93,7 +92,6 @@ STATIC_MUSL_ROOT  :=
 STATIC_KHDR_ROOT  := /usr/include
 STATIC_KHDR_ASM   := /usr/include/$(STATIC_GNU_TRIPLET)/asm
 STATIC_TOOL_PKGS  := gcc binutils musl-dev linux-libc-dev
-STATIC_GCC ?= $(STATIC_GNU_TRIPLET)-gcc
 else
 # Cross: Debian's cross gcc and binutils and their kernel headers; musl-dev of
 # the target architecture unpacked under $(STATIC_DIR) by fetch-debs.sh (Debian
@@ -107,7 +105,6 @@ STATIC_KHDR_ROOT  := /usr/$(STATIC_GNU_TRIPLET)/include
 STATIC_KHDR_ASM   := $(STATIC_KHDR_ROOT)/asm
 STATIC_TOOL_PKGS  := gcc-$(STATIC_GNU_TRIPLET) binutils-$(STATIC_GNU_TRIPLET) \
                      linux-libc-dev-$(STATIC_DEB_ARCH)-cross
-STATIC_GCC ?= $(STATIC_GNU_TRIPLET)-gcc
 endif
 STATIC_MUSL_INC := $(STATIC_MUSL_ROOT)/usr/include/$(STATIC_MUSL_TRIPLET)
 STATIC_MUSL_LIB := $(STATIC_MUSL_ROOT)/usr/lib/$(STATIC_MUSL_TRIPLET)
@@ -134,6 +131,7 @@ LIBCAP_SRC_CACHE  ?= $(BUILD)/libcap-src
 # only. So the gcc driver of the target gets our own specs, made from
 # packaging/musl.specs.in: musl's headers and libc.a instead of glibc's, and
 # rcrt1.o with `-static -pie --no-dynamic-linker` for -static-pie.
+STATIC_GCC ?= $(STATIC_GNU_TRIPLET)-gcc
 STATIC_CC  := $(STATIC_GCC) -specs $(abspath $(STATIC_SPECS))
 STATIC_STRIP := $(STATIC_CROSS)strip
 STATIC_SIZE  := $(STATIC_CROSS)size
@@ -261,22 +259,23 @@ $(STATIC_KHDRS)/.stamp: | static-deps
 	ln -s $(STATIC_KHDR_ASM) $(STATIC_KHDRS)/asm
 	@touch $@
 
-# The script fetches (once, into $(LIBCAP_SRC_CACHE)), verifies against
-# packaging/libcap.sha256, patches and builds; see its header for why.
-$(STATIC_LIBCAP_A): packaging/libcap-musl.sh packaging/fetch-source.sh packaging/libcap.sha256 $(STATIC_KHDRS)/.stamp $(STATIC_SPECS) $(STATIC_FLAGS_FILE) | static-deps
-	CC="$(STATIC_CC)" CROSS_COMPILE="$(STATIC_CROSS)" \
-	CFLAGS="$(STATIC_CFLAGS) -isystem $(abspath $(STATIC_KHDRS))" \
-	sh packaging/libcap-musl.sh $(LIBCAP_SRC_CACHE) $(STATIC_DIR)/libcap-build $(STATIC_LIBCAP)
-
 # The flags each object and libcap.a were built with: a change of ARCH's
 # flags (or of STATIC_CFLAGS on the command line) rebuilds them, rather than
-# linking objects of two different builds.
+# linking objects of two different builds. Defined before the rules that
+# name it: make expands a rule's prerequisites as it reads the rule.
 STATIC_FLAGS_FILE := $(STATIC_DIR)/flags
 .PHONY: static-flags-force
 $(STATIC_FLAGS_FILE): static-flags-force
 	@mkdir -p $(dir $@)
 	@echo '$(STATIC_GCC) $(STATIC_CFLAGS) $(STATIC_LDFLAGS)' | cmp -s - $@ || \
 		echo '$(STATIC_GCC) $(STATIC_CFLAGS) $(STATIC_LDFLAGS)' >$@
+
+# The script fetches (once, into $(LIBCAP_SRC_CACHE)), verifies against
+# packaging/libcap.sha256, patches and builds; see its header for why.
+$(STATIC_LIBCAP_A): packaging/libcap-musl.sh packaging/fetch-source.sh packaging/libcap.sha256 $(STATIC_KHDRS)/.stamp $(STATIC_SPECS) $(STATIC_FLAGS_FILE) | static-deps
+	CC="$(STATIC_CC)" CROSS_COMPILE="$(STATIC_CROSS)" \
+	CFLAGS="$(STATIC_CFLAGS) -isystem $(abspath $(STATIC_KHDRS))" \
+	sh packaging/libcap-musl.sh $(LIBCAP_SRC_CACHE) $(STATIC_DIR)/libcap-build $(STATIC_LIBCAP)
 
 # A static pattern rule, so it wins over the Makefile's $(BUILD)/%.o rule for
 # the same paths. Objects depend on libcap.a for its headers (and are rebuilt
