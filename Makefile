@@ -117,9 +117,9 @@ install: $(BUILD)/nsinit
 	install -m 0644 packaging/nsinit.1 $(DESTDIR)$(MANDIR)/man1/nsinit.1
 
 # What $(BUILD) holds, but the verified libcap download (static.mk's
-# LIBCAP_SRC_CACHE), which costs a network round trip to get again.
+# LIBCAP_SRC_CACHE, and MUSL_SRC_CACHE), which cost a network round trip to get again.
 clean:
-	find $(BUILD) -mindepth 1 -maxdepth 1 ! -name libcap-src -exec rm -rf {} + 2>/dev/null || true
+	find $(BUILD) -mindepth 1 -maxdepth 1 ! -name libcap-src ! -name musl-src -exec rm -rf {} + 2>/dev/null || true
 include packaging/static.mk
 include packaging/packages.mk
 include tests/podman/podman.mk

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <signal.h>
 #include <stdint.h>
+#include <sys/mman.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -102,10 +103,31 @@ long raw_syscall(long n, long a, long b, long c, long d, long e, long f)
 {
 	long r = syscall(n, a, b, c, d, e, f);
 
-	return r < 0 ? -errno : r;
+	/* -1 only: an address above 2 GiB (mmap on a 32-bit architecture) is
+	 * negative as a long and is no error. */
+	return r == -1 ? -errno : r;
 }
 
 #endif
+
+/* mmap2 where the architecture has it (the 32-bit ones, whose SYS_mmap, if
+ * any, is old_mmap: one pointer to the six arguments). s390x has only
+ * old_mmap: musl's syscall(2) builds its block of six itself, glibc's passes
+ * the registers as they are. The other 64-bit architectures take the six in
+ * registers. */
+long raw_mmap_anon(size_t size)
+{
+#if defined(SYS_mmap2)
+	return RAW(SYS_mmap2, NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+#elif defined(__s390x__) && defined(__GLIBC__)
+	unsigned long args[6] = { 0, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+				  (unsigned long)-1, 0 };
+
+	return RAW(SYS_mmap, args);
+#else
+	return RAW(SYS_mmap, NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+#endif
+}
 
 long raw_clone_vm(void *stack, size_t size, void (*fn)(void *), void *arg)
 {

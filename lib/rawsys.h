@@ -15,6 +15,11 @@ long raw_syscall(long n, long a, long b, long c, long d, long e, long f);
 #define raw_syscall_args(n, a, b, c, d, e, f, ...)                                    \
 	raw_syscall((n), (long)(a), (long)(b), (long)(c), (long)(d), (long)(e), (long)(f))
 
+/* An anonymous, private, read-write mapping of size bytes: its address, or
+ * -errno (an address may be negative as a long on 32-bit architectures:
+ * only -4095..-1 is an error). */
+long raw_mmap_anon(size_t size);
+
 /* clone3 with CLONE_VM and SIGCHLD onto [stack, stack + size): the child
  * runs fn(arg), which must not return, on that stack, in our memory. Returns
  * the child's pid, or -errno: -ENOSYS where clone3 is refused (seccomp,

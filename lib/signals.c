@@ -14,8 +14,9 @@
 #include <unistd.h>
 
 /* The kernel's signal set: 64 signals, 8 bytes, on every architecture nsinit
- * builds for. */
-#define KERNEL_SIGSET_BYTES 8
+ * builds for but mips, which has 128 (16 bytes). _NSIG is one more than the
+ * highest signal (musl's mips says 129: rounded up, that is still 16). */
+#define KERNEL_SIGSET_BYTES ((_NSIG - 1 + 7) / 8)
 
 /* Signals raised synchronously by a fault in nsinit itself. Blocking them
  * would make the kernel kill nsinit silently instead of dumping core. */

@@ -12,7 +12,7 @@
 # DEBS_SUITE (default bookworm).
 #
 # Used by the cross static build for musl-dev (libc.a, rcrt1.o, headers) and
-# for the static busybox that check-arm64 runs under qemu. Why not
+# for the static busybox that check-arch runs under qemu. Why not
 # `dpkg --add-architecture arm64` and `apt-get install musl-dev:arm64`: that
 # changes the machine's package configuration for everyone on it, and the build
 # only needs the files. apt still authenticates what it downloads (signed

@@ -1,39 +1,109 @@
-# Packages: make deb (from the static binary) and make rpm (rpmbuild).
-# Included from the Makefile; uses VERSION, BUILD and the static target.
+# Packages and the release: make deb (from the static binary), make rpm
+# (rpmbuild), make release (dist/: every architecture's binary and .deb, with
+# SHA256SUMS), make release-check (a second build elsewhere, compared), make
+# image (the scratch image for every architecture, as one manifest list).
+# Included from the Makefile; uses VERSION, BUILD and packaging/static.mk.
+#
+# The version lives in the Makefile's VERSION only: the .deb's control file
+# and changelog and the RPM spec are written from packaging/deb/*.in and
+# packaging/rpm/nsinit.spec.in with it.
+#
+# Reproducible: two builds of one commit, in any two directories, give the
+# same bytes. SOURCE_DATE_EPOCH is the commit's time (or, outside git, the
+# date of the changelog's entry): dpkg-deb stamps the .deb's members with it
+# and clamps every file's mtime to it. The binaries carry no path (no debug
+# information, stripped) and no time.
+
+SOURCE_DATE_EPOCH ?= $(or $(shell git log -1 --format=%ct 2>/dev/null), \
+	$(shell date -d "$$(sed -n 's/^ -- .*>  //p' packaging/deb/changelog.in | head -n 1)" +%s))
+export SOURCE_DATE_EPOCH
 
 STATIC_NSINIT ?= $(STATIC_BIN)
-DEB_ROOT := $(BUILD)/deb/root
-DEB := $(BUILD)/nsinit_$(VERSION)-1_amd64.deb
+DEB_ROOT := $(BUILD)/deb-$(STATIC_DEB_ARCH)/root
+DEB := $(BUILD)/nsinit_$(VERSION)-1_$(STATIC_DEB_ARCH).deb
 RPM_TOP := $(abspath $(BUILD)/rpm)
+# LINTIAN=0: build the .deb without running lintian on it (make release runs
+# it once, on every .deb together: it takes seconds to start).
+LINTIAN ?= 1
 
-.PHONY: deb rpm
+.PHONY: deb rpm release release-arch release-check image
 
-# Only the static binary goes in: it has no dependencies to declare.
+# Only the static binary goes in: it has no dependencies to declare. Labelled
+# with the architecture it was built for (ARCH, Debian's name). Directories
+# 0755 whatever the umask; Installed-Size as dpkg-gencontrol counts it (KiB
+# per file, rounded up, and 1 per directory), not du's blocks, which differ
+# between file systems.
 deb: static
-	@sh packaging/install.sh lintian
-	rm -rf $(BUILD)/deb
+	@[ "$(LINTIAN)" = 0 ] || sh packaging/install.sh lintian
+	rm -rf $(dir $(DEB_ROOT))
 	install -D -m 0755 $(STATIC_NSINIT) $(DEB_ROOT)/usr/bin/nsinit
 	install -D -m 0644 packaging/nsinit.1 $(DEB_ROOT)/usr/share/man/man1/nsinit.1
 	gzip -9n $(DEB_ROOT)/usr/share/man/man1/nsinit.1
 	install -D -m 0644 packaging/deb/copyright $(DEB_ROOT)/usr/share/doc/nsinit/copyright
-	gzip -9n < packaging/deb/changelog > $(DEB_ROOT)/usr/share/doc/nsinit/changelog.Debian.gz
+	sed 's/@VERSION@/$(VERSION)/' packaging/deb/changelog.in | gzip -9n \
+		> $(DEB_ROOT)/usr/share/doc/nsinit/changelog.Debian.gz
 	install -D -m 0644 packaging/deb/lintian-overrides $(DEB_ROOT)/usr/share/lintian/overrides/nsinit
 	chmod 0644 $(DEB_ROOT)/usr/share/doc/nsinit/changelog.Debian.gz
+	find $(DEB_ROOT) -type d -exec chmod 0755 {} +
 	mkdir -p $(DEB_ROOT)/DEBIAN
-	sed -e 's/@VERSION@/$(VERSION)/' \
-	    -e "s/@SIZE_KB@/$$(du -sk --exclude=DEBIAN $(DEB_ROOT) | cut -f1)/" \
+	size=$$(find $(DEB_ROOT) -mindepth 1 -path $(DEB_ROOT)/DEBIAN -prune -o \
+		\( -type f -printf '%s\n' \) -o -printf '1024\n' | awk '{ k += int(($$1 + 1023) / 1024) } END { print k }'); \
+	sed -e 's/@VERSION@/$(VERSION)/' -e 's/@ARCH@/$(STATIC_DEB_ARCH)/' -e "s/@SIZE_KB@/$$size/" \
 	    packaging/deb/control.in > $(DEB_ROOT)/DEBIAN/control
-	dpkg-deb --root-owner-group -Zxz --build $(DEB_ROOT) $(DEB)
-	lintian --fail-on error $(DEB)
+	chmod 0644 $(DEB_ROOT)/DEBIAN/control
+	dpkg-deb --root-owner-group -Zxz --threads-max=1 --build $(DEB_ROOT) $(DEB)
+	@[ "$(LINTIAN)" = 0 ] || lintian --fail-on error $(DEB)
 	@echo "built $(DEB)"
 
 # The source tarball is what git holds at HEAD (git archive), never the work
-# tree's uncommitted edits or untracked files.
+# tree's uncommitted edits or untracked files. The spec is written with
+# VERSION into SPECS/.
 rpm:
 	@sh packaging/install.sh rpm
 	rm -rf $(RPM_TOP)
-	mkdir -p $(RPM_TOP)/SOURCES
+	mkdir -p $(RPM_TOP)/SOURCES $(RPM_TOP)/SPECS
 	git archive --format=tar.gz --prefix=nsinit-$(VERSION)/ \
 		-o $(RPM_TOP)/SOURCES/nsinit-$(VERSION).tar.gz HEAD
-	rpmbuild --define "_topdir $(RPM_TOP)" --nodeps -ba packaging/rpm/nsinit.spec
+	sed 's/@VERSION@/$(VERSION)/g' packaging/rpm/nsinit.spec.in > $(RPM_TOP)/SPECS/nsinit.spec
+	rpmbuild --define "_topdir $(RPM_TOP)" --nodeps -ba $(RPM_TOP)/SPECS/nsinit.spec
 	@ls $(RPM_TOP)/RPMS/*/*.rpm
+
+# --- The release ---------------------------------------------------------
+# dist/ as tini's and dumb-init's users download it: nsinit-ARCH (the static
+# binary, Debian's architecture name, as tini names its assets), each with a
+# nsinit-ARCH.sha256sum beside it (tini's habit: `sha256sum -c` of one file),
+# the .deb of every architecture, and one SHA256SUMS over the binaries and
+# .debs (dumb-init's habit). Every .deb gets lintian, in one run.
+DIST ?= dist
+RELEASE_ARCHS ?= $(STATIC_ARCHS)
+
+release:
+	@sh packaging/install.sh lintian
+	rm -rf $(DIST) && mkdir -p $(DIST)
+	@set -e; for a in $(RELEASE_ARCHS); do \
+		echo "== release ARCH=$$a"; $(MAKE) --no-print-directory release-arch ARCH=$$a LINTIAN=0; done
+	lintian --fail-on error $(DIST)/*.deb
+	cd $(DIST) && for f in $(RELEASE_ARCHS:%=nsinit-%); do sha256sum $$f > $$f.sha256sum; done && \
+		LC_ALL=C sha256sum $(RELEASE_ARCHS:%=nsinit-%) $(RELEASE_ARCHS:%=nsinit_$(VERSION)-1_%.deb) > SHA256SUMS
+	@echo "$(DIST)/SHA256SUMS:"; sed 's/^/  /' $(DIST)/SHA256SUMS
+
+# One architecture's binary and .deb into $(DIST).
+release-arch: deb
+	@mkdir -p $(DIST)
+	cp $(STATIC_BIN) $(DIST)/nsinit-$(STATIC_DEB_ARCH)
+	cp $(DEB) $(DIST)/
+
+# Build REPRO_ARCHS again from a clone of HEAD in another directory, with
+# another BUILD, and compare byte for byte with $(DIST) (after make release).
+REPRO_ARCHS ?= amd64 arm64
+release-check:
+	sh packaging/repro-check.sh $(DIST) $(VERSION) $(REPRO_ARCHS)
+
+# --- One image for every architecture -----------------------------------
+# The FROM scratch image of packaging/container/Containerfile, built once per
+# architecture from $(DIST)'s binaries (no RUN, so nothing is emulated) and
+# put into one manifest list, $(IMAGE); see packaging/container/image.sh.
+IMAGE ?= localhost/nsinit
+image:
+	sh packaging/container/image.sh $(IMAGE) $(DIST) \
+		$(foreach a,$(RELEASE_ARCHS),$(a)=$(word 5,$(static_row_$(a))))

@@ -64,6 +64,11 @@ expect "bad option is misuse (125)" 125 'nsinit: ' -- ns --no-such-option -- tru
 # The commands are the target's busybox, except the nsinit-runs-nsinit row.
 printf '#!/nonexistent/interpreter\n' >"$tmp/noexec"
 chmod 0644 "$tmp/noexec"
+# A script without #!: execve says ENOEXEC and nsinit runs it with /bin/sh
+# (the host's: qemu-user hands a host binary to the host kernel), from an
+# argv it maps with the raw mmap of the target architecture.
+printf 'exit 5\n' >"$tmp/nohashbang"
+chmod 0755 "$tmp/nohashbang"
 for mode in -s --no-namespace; do
 	expect "$mode: exit 0" 0 '' -- ns $mode -- "$qemu" "$bb" sh -c 'exit 0'
 	expect "$mode: exit 3" 3 '' -- ns $mode -- "$qemu" "$bb" sh -c 'exit 3'
@@ -73,6 +78,7 @@ for mode in -s --no-namespace; do
 	expect "$mode: killed by SIGKILL is 137" 137 '' -- ns $mode -- "$qemu" "$bb" sh -c 'kill -KILL $$'
 	expect "$mode: not found is 127" 127 'nsinit: ' -- ns $mode -- /nonexistent/command
 	expect "$mode: not executable is 126" 126 'nsinit: ' -- ns $mode -- "$tmp/noexec"
+	expect "$mode: a script without #! runs with /bin/sh" 5 '' -- ns $mode -- "$tmp/nohashbang"
 	expect "$mode: nsinit as the command" 0 '^nsinit [0-9]' -- ns $mode -- "$qemu" "$nsinit" --version
 	expect "$mode: --timeout stops the command (124)" 124 '' -- \
 		ns $mode --timeout=1s -- "$qemu" "$bb" sleep 30

@@ -153,8 +153,7 @@ static int exec_one(const char *path, char *const *argv, char *const *envp)
 		return (int)-r;
 	while (argv[n])
 		n++;
-	r = RAW(SYS_mmap, NULL, (n + 2) * sizeof(*sh), PROT_READ | PROT_WRITE,
-		MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	r = raw_mmap_anon((n + 2) * sizeof(*sh));
 	if (r < 0 && r > -4096)
 		return ENOEXEC;
 	sh = (const char **)r;
