@@ -4,6 +4,7 @@
 #include "init/daemons.h"
 
 #include "lib/fmt.h"
+#include "lib/num.h"
 #include "lib/procstat.h"
 #include "lib/msg.h"
 #include "lib/readfile.h"
@@ -41,7 +42,7 @@ void daemons_warn(int proc)
 		return;
 	}
 	while ((ent = readdir(d)) != NULL) {
-		long pid = strtol(ent->d_name, NULL, 10);
+		long pid = num_long(ent->d_name, NULL);
 
 		if (pid <= 1 || !leads_a_session(proc, pid, name, sizeof(name)))
 			continue;

@@ -29,6 +29,7 @@
 #include "init/descendants.h"
 
 #include "init/lineage.h"
+#include "lib/num.h"
 #include "lib/fmt.h"
 #include "lib/msg.h"
 #include "lib/procstat.h"
@@ -119,7 +120,7 @@ static bool shows_our_namespace(int proc)
 	if (!line)
 		return false;
 	line = strchr(line, ':') + 1;
-	pid = strtol(line, &end, 10);
+	pid = num_long(line, &end);
 	if (end == line || pid != (long)getpid())
 		return false;
 	while (*end == ' ' || *end == '\t')
@@ -204,7 +205,7 @@ static void children_of_task(struct walk *w, pid_t pid, const char *tid, child_f
 	if (cut && strrchr(w->buf, ' '))
 		*strrchr(w->buf, ' ') = '\0';
 	for (char *s = w->buf, *end; *s; s = end) {
-		long child = strtol(s, &end, 10);
+		long child = num_long(s, &end);
 
 		if (end == s)
 			break;

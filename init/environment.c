@@ -4,6 +4,7 @@
  * The command line wins where it set something (opts->given). Pure: it reads
  * the environment and nothing else, so tests and the fuzzer call it freely. */
 #include "init/environment.h"
+#include "lib/num.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -20,7 +21,7 @@ static bool listen_pid_is_ours(pid_t self)
 
 	if (!v || !*v)
 		return false;
-	pid = strtol(v, &end, 10);
+	pid = num_long(v, &end);
 	return *end == '\0' && pid == (long)self;
 }
 
@@ -36,7 +37,7 @@ static bool is_set(const char *name)
 static void verbosity(struct options *opts, const char *v)
 {
 	char *end;
-	long n = strtol(v, &end, 10);
+	long n = num_long(v, &end);
 
 	if (*v && !*end && n >= 0 && n <= 9)
 		opts->verbosity = n > 1 ? (int)n - 1 : 0;

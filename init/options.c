@@ -5,6 +5,7 @@
 #include "init/options.h"
 
 #include "lib/capname.h"
+#include "lib/num.h"
 #include "lib/duration.h"
 #include "lib/fmt.h"
 #include "lib/signame.h"
@@ -216,7 +217,7 @@ static enum parse_result rewrite(struct parser *p, const char *value)
 static enum parse_result zero_exit(struct parser *p, const char *value)
 {
 	char *end;
-	long code = strtol(value, &end, 10);
+	long code = num_long(value, &end);
 
 	if (!*value || *end || code < 0 || code > 255)
 		return fail(p, "bad exit code '%s' for --zero-exit: use a number from 0 to 255",

@@ -5,6 +5,8 @@
  * README shows, so they are the ones kept. */
 #include "lib/errtext.h"
 
+#include "lib/fmt.h"
+
 #include <errno.h>
 #include <string.h>
 
@@ -52,7 +54,8 @@
 	X(EDQUOT, "Disk quota exceeded")
 
 #define X(err, text) err,
-static const unsigned char errs[] = { TEXTS };
+/* unsigned short: mips numbers EDQUOT 1133. */
+static const unsigned short errs[] = { TEXTS };
 #undef X
 #define X(err, text) text "\0"
 static const char texts[] = TEXTS;
@@ -62,8 +65,13 @@ const char *errtext(int err)
 {
 	const char *text = texts;
 
-	for (size_t i = 0; i < sizeof(errs); text += strlen(text) + 1, i++)
+	static char other[24];
+
+	for (size_t i = 0; i < sizeof(errs) / sizeof(errs[0]); text += strlen(text) + 1, i++)
 		if (errs[i] == err)
 			return text;
-	return strerror(err);
+	/* Not one nsinit's lines are known to show: its number, rather than
+	 * libc's table of every errno's words (2 KiB of the static binary). */
+	fmt(other, sizeof(other), "errno %d", err);
+	return other;
 }

@@ -4,7 +4,8 @@
 
 /* glibc's wording for the errnos nsinit's messages can show, whichever libc
  * nsinit was linked with (musl says "No file descriptors available" where
- * glibc says "Too many open files"); strerror(err) for any other. */
+ * glibc says "Too many open files"); "errno N" for any other, so that
+ * neither build links libc's table of every errno's words. */
 const char *errtext(int err);
 
 #endif

@@ -7,6 +7,7 @@
 #include "lib/events.h"
 
 #include "lib/errtext.h"
+#include "lib/num.h"
 #include "lib/fmt.h"
 #include "lib/stranger.h"
 #include "lib/msg.h"
@@ -67,7 +68,7 @@ static int open_fd(const char *spec)
 	/* -1 or 99999999999 is no fd that can be open: EBADF, as for one
 	 * that is not. A read-only fd fails F_GETFL's check the same way. */
 	errno = 0;
-	n = strtol(spec, &end, 10);
+	n = num_long(spec, &end);
 	flags = errno || n < 0 || n > INT_MAX ? (errno = EBADF, -1) : fcntl((int)n, F_GETFL);
 	if (flags >= 0 && (flags & O_ACCMODE) == O_RDONLY)
 		flags = -1, errno = EBADF;

@@ -74,7 +74,8 @@ static const char *lookup(const char *text, const char *key, size_t key_len, uns
 		const char *f;
 		size_t len;
 
-		if (!field(s, 2, &f, &len) || !number(f, len, &v))
+		/* A comment, as glibc's files backend skips it. */
+		if (*s == '#' || !field(s, 2, &f, &len) || !number(f, len, &v))
 			continue;
 		if (by_id ? v == want : field(s, 0, &f, &len) && equals(f, len, key, key_len)) {
 			*id = v;
@@ -118,7 +119,7 @@ static void memberships(const char *group, const char *user, size_t user_len,
 		size_t len, id_len;
 		unsigned gid;
 
-		if (!field(s, 3, &f, &len) || !field(s, 2, &id, &id_len) ||
+		if (*s == '#' || !field(s, 3, &f, &len) || !field(s, 2, &id, &id_len) ||
 		    !number(id, id_len, &gid))
 			continue;
 		for (size_t i = 0; i < len;) {

@@ -5,6 +5,7 @@
 #include "lib/procstat.h"
 
 #include "lib/fmt.h"
+#include "lib/num.h"
 #include "lib/readfile.h"
 
 #include <stdlib.h>
@@ -29,19 +30,19 @@ bool procstat_read(int proc, long pid, struct procstat *st)
 			return false;
 		switch (field) {
 		case 4:
-			st->ppid = strtol(p + 1, NULL, 10);
+			st->ppid = num_long(p + 1, NULL);
 			break;
 		case 5:
-			st->pgrp = strtol(p + 1, NULL, 10);
+			st->pgrp = num_long(p + 1, NULL);
 			break;
 		case 6:
-			st->session = strtol(p + 1, NULL, 10);
+			st->session = num_long(p + 1, NULL);
 			break;
 		case 9:
-			st->flags = strtoul(p + 1, NULL, 10);
+			st->flags = num_ulong(p + 1, NULL);
 			break;
 		case 22:
-			st->start = strtol(p + 1, NULL, 10);
+			st->start = num_long(p + 1, NULL);
 			break;
 		}
 	}

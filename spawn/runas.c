@@ -9,25 +9,52 @@
 #include "spawn/runas.h"
 
 #include "lib/errtext.h"
+#include "lib/sys.h"
 #include "lib/fmt.h"
 #include "lib/msg.h"
 #include "lib/rawsys.h"
-#include "lib/readfile.h"
 
 #include <errno.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <fcntl.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
-/* /etc/passwd or /etc/group, whole; NULL if it is missing. A file larger
- * than the buffer is cut, and a line cut short is no line (passwd.c reads
- * whole fields only). Static: PID 1's stack stays small. */
-static const char *read_etc(const char *path, char *buf, size_t len)
+/* /etc/passwd or /etc/group, whole, however large (a directory of
+ * thousands of users is common: a line cut at a buffer's end once read
+ * "svc:x:3001:3001" as uid 300, group 0); NULL if it is missing or cannot
+ * be read, which passwd_resolve then says. The buffer is PID 1's until it
+ * exits: what the files said is needed until the command's execve. */
+static const char *read_etc(const char *path)
 {
-	return read_small(path, buf, len) >= 0 ? buf : NULL;
+	int fd = sys_open(path, O_RDONLY | O_NOCTTY | O_NONBLOCK);
+	struct stat st;
+	size_t got = 0;
+	char *buf;
+
+	if (fd < 0)
+		return NULL;
+	/* A regular file only, of a sane size: a fifo or a device there would
+	 * block or never end. */
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size > (64 << 20) ||
+	    !(buf = malloc((size_t)st.st_size + 1))) {
+		close(fd);
+		return NULL;
+	}
+	while (got < (size_t)st.st_size) {
+		ssize_t n = sys_read(fd, buf + got, (size_t)st.st_size - got);
+
+		if (n <= 0)
+			break;
+		got += (size_t)n;
+	}
+	close(fd);
+	buf[got] = '\0';
+	return buf;
 }
 
 /* HOME=home in our environment, which the command's child passes on:
@@ -60,14 +87,12 @@ static int set_home(const char *home)
 
 int runas_prepare(const char *spec, const char *name, struct runas *out)
 {
-	static char passwd[64 * 1024], group[64 * 1024];
 	const char *home = getenv("HOME");
 	char err[512];
 
 	out->spec = spec;
-	if (passwd_resolve(spec, read_etc("/etc/passwd", passwd, sizeof(passwd)),
-			   read_etc("/etc/group", group, sizeof(group)), getgid(), &out->ids, err,
-			   sizeof(err)) < 0) {
+	if (passwd_resolve(spec, read_etc("/etc/passwd"), read_etc("/etc/group"), getgid(),
+			   &out->ids, err, sizeof(err)) < 0) {
 		warn("cannot run '%s' as '%s': %s", name, spec, err);
 		return -1;
 	}

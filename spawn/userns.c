@@ -20,6 +20,7 @@
 #include "spawn/userns.h"
 
 #include "lib/errtext.h"
+#include "lib/num.h"
 #include "lib/msg.h"
 #include "lib/readfile.h"
 #include "spawn/namespace.h"
@@ -89,10 +90,10 @@ static size_t identity_map(const char *kind, char *out, size_t cap)
 	 * columns), so the map fits in what the kernel takes. */
 	for (const char *s = in; *s;) {
 		char *end;
-		unsigned long first = strtoul(s, &end, 10), count;
+		unsigned long first = num_ulong(s, &end), count;
 
-		(void)strtoul(end, &end, 10); /* the id outside: replaced */
-		count = strtoul(end, &end, 10);
+		(void)num_ulong(end, &end); /* the id outside: replaced */
+		count = num_ulong(end, &end);
 		if (*end != '\n')
 			break;
 		len += fmt(out + len, cap - len, "%lu %lu %lu\n", first, first, count);

@@ -154,6 +154,34 @@ Test(runas, as_gosu_does_in_a_root_of_its_own)
 	remove_root();
 }
 
+/* Files of any size are read whole (a line cut at 64 KiB once read
+ * "svc:x:3001:3001" as uid 300, group 0), and comment lines count for
+ * nothing, as under glibc and gosu. */
+Test(runas, big_files_whole_and_comments_skipped)
+{
+	static char passwd[200000], group[200000];
+	size_t n = 0, m = 0;
+
+	make_root();
+	n += (size_t)snprintf(passwd + n, sizeof(passwd) - n, "root:x:0:0:root:/root:/bin/sh\n");
+	m += (size_t)snprintf(group + m, sizeof(group) - m, "root:x:0:\n#docker:x:999:svc\n");
+	for (int i = 0; i < 2000; i++) {
+		n += (size_t)snprintf(passwd + n, sizeof(passwd) - n,
+				      "filler%04d:x:%d:%d:a filler user:/home/filler%04d:/bin/sh\n", i,
+				      5000 + i, 5000 + i, i);
+		m += (size_t)snprintf(group + m, sizeof(group) - m, "filler%04d:x:%d:nobody,other\n",
+				      i, 5000 + i);
+	}
+	snprintf(passwd + n, sizeof(passwd) - n, "svc:x:3001:3001:a service:/home/svc:/bin/sh\n");
+	snprintf(group + m, sizeof(group) - m, "late:x:1700:svc\n");
+	put("etc/passwd", passwd, 0644);
+	put("etc/group", group, 0644);
+	check(&(struct row){ "2000 users before svc, a comment naming it", NULL, ROOT_HOME,
+			     HS_ARGV("--run-as=svc", "--", "/bin/sh", "-c", REPORT), true, 0,
+			     "uid=3001 gid=3001 groups=3001 1700 home=/home/svc", "" });
+	remove_root();
+}
+
 /* Every role: -s, PID 1 in place (a container's), and refusals where the
  * caller has no right to switch. The host's nobody here. */
 Test(runas, in_every_role_and_refused_without_the_right)

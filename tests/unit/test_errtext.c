@@ -5,6 +5,7 @@
 
 #include <criterion/criterion.h>
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
 /* The errnos nsinit's lines can show, with the words README and the tests
@@ -49,7 +50,12 @@ Test(errtext, the_errnos_of_nsinit_lines_read_as_glibc_words_them)
 Test(errtext, every_errno_reads_as_glibc_strerror)
 {
 	for (int err = 1; err < 134; err++) {
-		char want[128];
+		char want[128], number[24];
+
+		/* Outside the table: the number, never other words. */
+		snprintf(number, sizeof(number), "errno %d", err);
+		if (!strcmp(errtext(err), number))
+			continue;
 
 		strncpy(want, strerror(err), sizeof(want) - 1);
 		want[sizeof(want) - 1] = '\0';

@@ -10,6 +10,7 @@ static const char passwd[] = "root:x:0:0:root:/srv/root:/bin/sh\n"
 			     "svc:x:1500:1500:a service:/home/svc:/bin/sh\n"
 			     "broken:x:15o1:1500::/:/bin/sh\n"
 			     "nohome:x:1502:1502::::\n"
+			     "#ghost:x:1503:1503::/home/ghost:/bin/sh\n"
 			     "www-data:x:33:33:www-data:/var/www:/usr/sbin/nologin"; /* no last \n */
 
 static const char group[] = "root:x:0:\n"
@@ -17,6 +18,7 @@ static const char group[] = "root:x:0:\n"
 			    "extra:x:1600:other,svc\n"
 			    "more:x:1601:svc\n"
 			    "notsvc:x:1602:svcs,xsvc\n"
+			    "#docker:x:999:svc\n"
 			    "www-data:x:33:\n";
 
 struct row {
@@ -49,6 +51,9 @@ static const struct row rows[] = {
 	  "there is no group 'extra' in /etc/group (missing)" },
 	/* A line without a numeric uid is no entry, as for getpwnam. */
 	{ "broken", passwd, group, 0, 0, NULL, NULL, NULL, "there is no user 'broken' in /etc/passwd" },
+	/* Comments, as glibc skips them: no user #ghost, and #docker gives svc
+	 * no group 999 (the svc rows above). */
+	{ "#ghost", passwd, group, 0, 0, NULL, NULL, NULL, "there is no user '#ghost' in /etc/passwd" },
 	{ "svc:", passwd, group, 0, 0, NULL, NULL, NULL, "give a user, and a group after ':' if any" },
 	{ ":svc", passwd, group, 0, 0, NULL, NULL, NULL, "give a user, and a group after ':' if any" },
 	{ "-1", passwd, group, 0, 0, NULL, NULL, NULL, "there is no user '-1' in /etc/passwd" },
