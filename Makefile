@@ -40,7 +40,7 @@ OBJS := $(SRCS:%.c=$(BUILD)/%.o)
 
 # Unit tests compile the files under test directly, with the test files.
 UNIT_TESTS   := $(wildcard tests/unit/*.c)
-UNIT_SUBJECT := lib/num.c lib/outq.c lib/clock.c lib/errtext.c lib/fmt.c lib/msg.c lib/sys.c lib/signame.c lib/sigpolicy.c \
+UNIT_SUBJECT := init/lifecycle.c lib/num.c lib/outq.c lib/clock.c lib/errtext.c lib/fmt.c lib/msg.c lib/sys.c lib/signame.c lib/sigpolicy.c \
                 lib/duration.c lib/exitcode.c init/options.c init/environment.c lib/capname.c init/lineage.c \
                 lib/execwhy.c lib/passwd.c
 ITEST_SRCS   := $(wildcard tests/integration/*.c) tests/harness/core.c

@@ -85,6 +85,8 @@ static void stop(const struct lifecycle_config *c, struct lifecycle *s, int sig,
 		a->what |= ACT_HOLD;
 		return;
 	}
+	if (s->held_sig)
+		a->what |= ACT_SECOND_STOP;
 	s->held_sig = 0;
 	stop_requested(s, sig, now);
 	send(c, s, sig, a);

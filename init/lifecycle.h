@@ -102,6 +102,7 @@ enum {
 	ACT_SHUTDOWN = 1 << 6,     /* the kill-child signal to everything left */
 	ACT_KILL = 1 << 7,         /* SIGKILL to everything left */
 	ACT_GRACE_OVER = 1 << 8,   /*   because the grace period is over: say so */
+	ACT_SECOND_STOP = 1 << 9,  /* a second stop passes the held one at once */
 };
 
 struct lifecycle_actions {

@@ -1,6 +1,8 @@
-/* PID 1: start the command, then one loop over one signalfd (and the relay's
- * socket) until the command has exited and nothing is left. No timeout while
- * idle: PID 1 sleeps in poll(2) until a signal or the relay's death. */
+/* PID 1 (pid1.h). It owns its state: the lifecycle (a phase and its
+ * deadlines, changed only by lifecycle_decide()) and what the loop needs to
+ * carry actions out. reap.c, forward.c and shutdown.c take narrow requests
+ * and report what they saw. No timeout while idle: PID 1 sleeps in poll(2)
+ * until a signal, the relay, or the next deadline. */
 #include "init/pid1.h"
 
 #include "spawn/caps.h"
@@ -10,12 +12,19 @@
 #include "init/descendants.h"
 #include "lib/events.h"
 #include "lib/exitcode.h"
+#include "init/forward.h"
 #include "lib/jobstats.h"
+#include "init/lifecycle.h"
 #include "spawn/link.h"
-#include "spawn/runas.h"
 #include "lib/msg.h"
+#include "lib/outq.h"
 #include "lib/procstat.h"
+#include "init/reap.h"
+#include "spawn/runas.h"
+#include "init/shutdown.h"
 #include "lib/signals.h"
+#include "lib/signame.h"
+#include "lib/sigpolicy.h"
 #include "lib/sys.h"
 #include "spawn/terminal.h"
 
@@ -28,13 +37,35 @@
 #include <time.h>
 #include <unistd.h>
 
+/* start_code: a signal killed the command's child before its execve. */
+#define START_KILLED (-1)
+
+/* Everything the loop needs; nothing else is global. */
+struct pid1 {
+	const struct options *opts;
+	struct lifecycle_config cfg;
+	struct lifecycle lc;  /* changed by lifecycle_decide() alone */
+	uint64_t wake_at;     /* the next deadline, or 0 */
+	pid_t command;        /* the command's pid while it runs, else 0 */
+	struct command_launch launch; /* its report socket, until execve's outcome */
+	int start_code;       /* the command never ran: a step before it failed
+			       * (the code), or START_KILLED */
+	pid_t command_group;  /* the process group it led (its first pid) */
+	int command_status;   /* its wait status, once it has exited */
+	bool owns_namespace;  /* PID 1 of a PID namespace: kill(-1) means exactly it */
+	bool relay_stopped;   /* the relay stopped itself as its job's leader */
+	uint64_t start_us;    /* when the command started */
+	unsigned reaped;      /* every child reaped, the command included */
+	pid_t self;           /* our pid, asked once: musl does not cache it */
+	int relay_sock;       /* the socket to the relay, or -1 */
+	struct outq to_relay; /* messages the socket had no room for yet */
+	int proc_fd;          /* our namespace's /proc, for names, or -1 */
+	struct shutdown sd;
+};
+
 enum { FD_SIGNALS, FD_RELAY, FD_START, FD_EVENTS, NFDS };
 
-/* signals_drain's callback. */
-static void forward_one(void *p, const struct signalfd_siginfo *si)
-{
-	forward_signal(p, si);
-}
+static void start_outcome(struct pid1 *p);
 
 static void close_fd(int fd)
 {
@@ -65,7 +96,7 @@ static void relay_flush(struct pid1 *p)
 	}
 }
 
-int pid1_to_relay(struct pid1 *p, int type, int value, const void *payload, size_t len, int fd)
+static int to_relay(struct pid1 *p, int type, int value, const void *payload, size_t len, int fd)
 {
 	static struct link_msg m; /* static: a small stack must not cost PID 1 */
 
@@ -95,7 +126,7 @@ static void relay_flush_all(struct pid1 *p)
  * writer, so the order of the lines is the order things happened. */
 static int event_to_relay(void *p, const char *line, size_t len)
 {
-	return pid1_to_relay(p, LINK_EVENT, 0, line, len, -1);
+	return to_relay(p, LINK_EVENT, 0, line, len, -1);
 }
 
 /* Give the relay the command's pidfd so that it can signal it directly. */
@@ -106,113 +137,107 @@ static void hand_off(struct pid1 *p, pid_t command)
 
 	/* The relay writes command_started, stamped with when it happened. */
 	(void)clock_gettime(CLOCK_REALTIME, &started);
-	if (pid1_to_relay(p, LINK_COMMAND, command, &started, sizeof(started), fd) < 0) {
+	if (to_relay(p, LINK_COMMAND, command, &started, sizeof(started), fd) < 0) {
 		warn("cannot pass the command's pidfd to the relay: out of memory");
 		if (fd >= 0)
 			close(fd);
 	}
 }
 
-/* When --stop-timeout runs out after a stop signal, or 0: none by default,
- * so that the caller's own stop timeout rules (podman stop -t, systemd's
- * TimeoutStopSec, Kubernetes' grace period). */
-static uint64_t stop_deadline(const struct pid1 *p)
+/* Carry out what lifecycle_decide() said, in its order. */
+static void carry_out(struct pid1 *p, const struct lifecycle_actions *a)
 {
-	return p->stop_us && p->opts->stop_timeout_us ? p->stop_us + p->opts->stop_timeout_us : 0;
-}
+	char name[SIGNAME_MAX];
 
-/* --timeout: when it runs out, and once it has, when the command's grace
- * after the stop signal ends. It bounds the command, and with --wait-all
- * the whole tree, which outlives the command. */
-static uint64_t timeout_deadline(const struct pid1 *p)
-{
-	if (!p->timeout_at_us || (p->command_done && !p->opts->wait_all))
-		return 0;
-	return p->timed_out ? p->timeout_at_us + p->opts->grace_us : p->timeout_at_us;
-}
+	if (a->what & ACT_HOLD) {
+		signame_format(p->lc.held_sig, name, sizeof(name));
+		note("holding %s for --stop-delay", name);
+		if (events_fd() >= 0) {
+			struct event e;
 
-/* --timeout ran out: the command gets the stop signal (TERM, or what -r
- * makes of it), and the kill-child signal follows after --grace. */
-static void time_out(struct pid1 *p)
-{
-	int sig = p->opts->rules.rewrite[SIGTERM];
-
-	p->timed_out = true;
-	note("--timeout ran out; stopping the command");
-	if (sig)
-		forward_send(p, sig);
-}
-
-/* Move the shutdown on after every wakeup. A stop signal goes to the
- * command; what is left gets the kill-child signal once the command has
- * exited (or --stop-timeout after the stop has passed). With --wait-all,
- * PID 1 waits for every process to exit on its own; a stop that came goes on
- * to all of them once the command is gone, bounded only by --stop-timeout.
- * Returns true when done. */
-static bool advance(struct pid1 *p, bool none_left)
-{
-	uint64_t now = clock_now_us(), deadline = stop_deadline(p), limit = timeout_deadline(p);
-	bool overdue = deadline && now >= deadline;
-
-	if (p->sd.begun) {
-		shutdown_check_deadline(p);
-		/* Without a namespace, what is left may be out of reach (the
-		 * caller's own children, or no procfs to find any): not ours to
-		 * wait for. */
-		return none_left ||
-		       (!p->owns_namespace && descendants_settled() && !reap_pending());
-	}
-	forward_held(p);
-	if (limit && now >= limit) {
-		if (!p->timed_out)
-			time_out(p);
-		else
-			shutdown_begin(p, REASON_TIMEOUT);
-	}
-	if (p->sd.begun)
-		return none_left;
-	if (p->command_done && p->opts->wait_all) {
-		if (none_left)
-			return true;
-		/* --timeout ran out: the stop went to what is left, which
-		 * gets the kill-child signal once --grace is over. */
-		if (p->timed_out)
-			return false;
-		if (p->stop_us && !p->stop_spread) {
-			p->stop_spread = true;
-			forward_send(p, p->stop_sig);
+			event_begin(&e, "stop_held");
+			event_str(&e, "signal", name);
+			event_int(&e, "ms", (long long)(p->opts->stop_delay_us / 1000));
+			event_end(&e);
 		}
-		if (overdue)
-			shutdown_begin(p, REASON_WAIT_ALL_TIMEOUT);
-		return false;
 	}
-	if (p->command_done && !p->timed_out && !p->stop_us && p->proc_fd >= 0 && !none_left)
+	if (a->what & ACT_SECOND_STOP)
+		note("a second stop signal: passing %s on now",
+		     signame_format(a->forward_sig, name, sizeof(name)));
+	if (a->what & ACT_TIMED_OUT)
+		note("--timeout ran out; stopping the command");
+	if (a->what & ACT_FORWARD)
+		forward_to_command(p->command, a->forward_sig, p->opts->target == TARGET_GROUP,
+				   p->relay_sock < 0 && p->opts->tty_foreground);
+	if (a->what & ACT_SPREAD) {
+		note("forwarded %s to every process left",
+		     signame_format(a->spread_sig, name, sizeof(name)));
+		shutdown_signal_all(p->owns_namespace, a->spread_sig);
+	}
+	if (a->what & ACT_IGNORE)
+		note("ignored %s: the command has exited",
+		     signame_format(a->ignore_sig, name, sizeof(name)));
+	if ((a->what & ACT_WARN_DAEMONS) && p->proc_fd >= 0)
 		daemons_warn(p->proc_fd);
-	if (p->command_done)
-		shutdown_begin(p, p->start_code  ? REASON_NOT_STARTED
-				  : p->timed_out ? REASON_TIMEOUT
-						 : REASON_COMMAND_EXITED);
-	else if (overdue)
-		shutdown_begin(p, REASON_STOP_TIMEOUT);
-	return p->sd.begun && none_left;
+	if (a->what & ACT_SHUTDOWN)
+		shutdown_begin(&p->sd, a->reason);
+	if (a->what & ACT_KILL)
+		shutdown_kill(&p->sd, a->what & ACT_GRACE_OVER);
 }
 
-/* The earlier of two deadlines, 0 being none. */
-static uint64_t earliest(uint64_t a, uint64_t b)
+/* One input through the decision, then its actions. */
+static void decide(struct pid1 *p, struct lifecycle_input in)
 {
-	return !a ? b : !b ? a : a < b ? a : b;
+	struct lifecycle_actions a;
+
+	in.now = clock_now_us();
+	a = lifecycle_decide(&p->cfg, &p->lc, &in);
+	carry_out(p, &a);
+	if (in.kind == IN_TICK)
+		p->wake_at = a.wake_at;
 }
 
-/* How long poll may sleep: until the next deadline, or for ever when idle. */
-static int poll_timeout(const struct pid1 *p)
+/* A signal PID 1 received: what it means is sigpolicy's to say. */
+static void on_signal(void *ctx, const struct signalfd_siginfo *si)
 {
-	uint64_t next;
+	struct pid1 *p = ctx;
+	const struct sig_view view = { .relay = false, .has_relay = p->relay_sock >= 0,
+				       .self = p->self };
+	struct sig_decision d = sigpolicy_decide(&p->opts->rules, &view, (int)si->ssi_signo,
+						 si->ssi_code, (pid_t)si->ssi_pid);
+	char name[SIGNAME_MAX];
 
-	if (p->sd.begun)
-		return shutdown_poll_timeout(p);
-	next = earliest(earliest(stop_deadline(p), timeout_deadline(p)),
-			p->held_sig ? p->held_until_us : 0);
-	return next ? clock_poll_ms(next) : -1;
+	if (d.verdict == SIG_DROPPED)
+		note("dropped %s", signame_format((int)si->ssi_signo, name, sizeof(name)));
+	if (d.verdict == SIG_FORWARD)
+		decide(p, (struct lifecycle_input){ .kind = IN_SIGNAL, .sig = d.sig, .stop = d.stop });
+}
+
+/* The command stopped (Ctrl-Z, SIGSTOP, SIGTTIN): tell the relay, which
+ * stops itself only where it leads a shell's job on a terminal, so that the
+ * shell sees a stopped job. PID 1 never stops a process group: outside a
+ * shell's job control the relay's group is the caller's (timeout(1), make,
+ * a CI runner), and a stop there would freeze the caller. */
+static void command_stopped(struct pid1 *p)
+{
+	if (p->relay_sock < 0 || !p->opts->leads_job)
+		return;
+	note("the command stopped; telling the relay");
+	(void)to_relay(p, LINK_STOPPED, 0, NULL, 0, -1);
+}
+
+/* The command goes on, whoever resumed it. If the relay stopped itself as
+ * its job's leader (it said so), the job must not stay stopped: SIGCONT to
+ * that job's group, which the shell made for the relay and which the relay
+ * leads; the kernel never delivers a stop to PID 1 from inside. */
+static void command_continued(struct pid1 *p)
+{
+	if (!p->relay_stopped)
+		return;
+	p->relay_stopped = false;
+	note("the command goes on; so does the relay's job");
+	if (kill(0, SIGCONT) < 0)
+		warn_errno("cannot resume the relay");
 }
 
 /* Read what the relay says. Returns false once it is gone: only the relay
@@ -234,15 +259,47 @@ static bool relay_message(struct pid1 *p)
 			continue;
 		if (m.value <= 0 || m.value >= NSIG)
 			continue;
-		/* See via_pid1(). */
-		if (m.flags & LINK_DELIVERED)
-			pid1_stop_requested(p, m.value); /* only a stop is told */
-		else if (m.flags & LINK_STOPPING)
-			forward_stop(p, m.value);
+		/* See via_pid1() in relay.c. */
+		if (m.flags & LINK_DELIVERED) /* only a stop is told */
+			decide(p, (struct lifecycle_input){ .kind = IN_STOP_DELIVERED, .sig = m.value });
 		else
-			forward_send(p, m.value);
+			decide(p, (struct lifecycle_input){ .kind = IN_SIGNAL, .sig = m.value,
+							    .stop = m.flags & LINK_STOPPING });
 	}
 	return got == 0;
+}
+
+/* Reap, and tell the decision what was seen. While the command's start has
+ * no outcome, its child's zombie waits until its report is read. */
+static bool reap(struct pid1 *p)
+{
+	struct reap_request rq = {
+		.proc = p->owns_namespace ? p->proc_fd : descendants_fd(),
+		.want_names = msg_verbosity() >= 1 || p->opts->warn_reaped || events_fd() >= 0,
+		.warn_reaped = p->opts->warn_reaped,
+	};
+	struct reap_report r;
+
+	for (;;) {
+		rq.command = p->command;
+		rq.hold = p->launch.report >= 0 ? p->launch.pid : 0;
+		rq.command_ran = !p->start_code;
+		reap_all(&rq, &r);
+		p->reaped += r.reaped;
+		shutdown_reaped(&p->sd, r.reaped - r.command_exited);
+		if (r.command_stop > 0)
+			command_stopped(p);
+		if (r.command_stop < 0 || r.command_exited)
+			command_continued(p); /* a stopped command killed too */
+		if (r.command_exited) {
+			p->command = 0;
+			p->command_status = r.command_status;
+			decide(p, (struct lifecycle_input){ .kind = IN_COMMAND_EXITED });
+		}
+		if (!r.held)
+			return r.none_left;
+		start_outcome(p);
+	}
 }
 
 /* The loop. Returns once the command has exited and no process is left. */
@@ -256,26 +313,37 @@ static void run_loop(struct pid1 *p, int sigfd)
 	};
 
 	for (;;) {
+		bool none_left, shutting_down;
+
 		if (fds[FD_START].revents)
-			pid1_start_outcome(p);
+			start_outcome(p);
 		if (fds[FD_SIGNALS].revents)
-			signals_drain(sigfd, forward_one, p);
+			signals_drain(sigfd, on_signal, p);
 		if ((fds[FD_RELAY].revents & POLLOUT) && !(fds[FD_RELAY].revents & POLLHUP))
 			relay_flush(p);
 		if ((fds[FD_RELAY].revents & ~POLLOUT) && !relay_message(p)) {
 			fds[FD_RELAY].fd = -1;
-			shutdown_begin(p, REASON_RELAY_GONE);
+			decide(p, (struct lifecycle_input){ .kind = IN_RELAY_GONE });
 		}
 		if (fds[FD_EVENTS].revents)
 			events_flush();
-		if (advance(p, reap_all(p)))
+		none_left = reap(p);
+		shutting_down = p->lc.phase == PHASE_GRACE || p->lc.phase == PHASE_KILLED;
+		/* Without a namespace, what is left may be out of reach (the
+		 * caller's own children, or no procfs to find any): not ours to
+		 * wait for. */
+		decide(p, (struct lifecycle_input){
+				  .kind = IN_TICK, .none_left = none_left,
+				  .out_of_reach = shutting_down && !p->owns_namespace &&
+						  descendants_settled() && !reap_pending() });
+		if (p->lc.phase == PHASE_DONE)
 			return;
 		/* Until execve's outcome is known (reaping may read it). */
 		fds[FD_START].fd = p->launch.report;
 		/* Room for what waits: for the relay, or in the events file. */
 		fds[FD_RELAY].events = POLLIN | (outq_empty(&p->to_relay) ? 0 : POLLOUT);
 		fds[FD_EVENTS].fd = events_pending() ? events_poll_fd() : -1;
-		if (sys_poll(fds, NFDS, poll_timeout(p)) < 0) {
+		if (sys_poll(fds, NFDS, p->wake_at ? clock_poll_ms(p->wake_at) : -1) < 0) {
 			/* Only EINVAL/ENOMEM are possible: warn, and keep reaping. */
 			warn_errno("poll failed");
 			fds[FD_SIGNALS].revents = POLLIN;
@@ -380,7 +448,9 @@ static bool died_before_execve(const struct pid1 *p)
 	       (st.flags & PROCSTAT_FORKNOEXEC);
 }
 
-void pid1_start_outcome(struct pid1 *p)
+/* Read how the command's execve went, once its report socket is readable
+ * (or its child is gone); nothing once it is known. */
+static void start_outcome(struct pid1 *p)
 {
 	int code;
 
@@ -389,13 +459,16 @@ void pid1_start_outcome(struct pid1 *p)
 	code = command_outcome(&p->launch, p->opts->command[0]);
 	if (code) {
 		p->start_code = code;
+		decide(p, (struct lifecycle_input){ .kind = IN_NOT_STARTED });
 		return;
 	}
 	if (died_before_execve(p)) {
 		note("the command's child was killed before it ran '%s'", p->opts->command[0]);
 		p->start_code = START_KILLED;
+		decide(p, (struct lifecycle_input){ .kind = IN_NOT_STARTED });
 		return;
 	}
+	decide(p, (struct lifecycle_input){ .kind = IN_STARTED });
 	/* With a relay, the relay writes command_started; without one, PID 1
 	 * reports the start (and later the exit) itself. */
 	if (p->relay_sock >= 0)
@@ -409,11 +482,21 @@ int pid1_run(const struct options *opts, const sigset_t *original_mask, int rela
 {
 	struct pid1 p = {
 		.opts = opts,
+		.cfg = {
+			.stop_timeout_us = opts->stop_timeout_us,
+			.stop_delay_us = opts->stop_delay_us,
+			.grace_us = opts->grace_us,
+			.wait_all = opts->wait_all,
+			.kill_is_sigkill = opts->kill_signal == SIGKILL,
+			.owns_namespace = getpid() == 1,
+			.term_as = opts->rules.rewrite[SIGTERM],
+		},
 		.self = getpid(),
 		.owns_namespace = getpid() == 1,
 		.relay_sock = relay_sock,
 		.proc_fd = -1,
 		.launch = { .pid = 0, .report = -1 },
+		.sd = { .kill_signal = opts->kill_signal, .owns_namespace = getpid() == 1 },
 	};
 	int sigfd = signals_open_fd(), code;
 
@@ -454,8 +537,7 @@ int pid1_run(const struct options *opts, const sigset_t *original_mask, int rela
 	p.command_group = p.command;
 	if (!p.owns_namespace)
 		descendants_set_command(p.command);
-	if (opts->timeout_us)
-		p.timeout_at_us = p.start_us + opts->timeout_us;
+	p.lc = lifecycle_start(opts->timeout_us ? p.start_us + opts->timeout_us : 0);
 	if (chdir("/") < 0)
 		warn_errno("cannot change directory to /");
 	/* Our namespace's /proc (PID 1 of it: it shows exactly our processes)
@@ -470,7 +552,7 @@ int pid1_run(const struct options *opts, const sigset_t *original_mask, int rela
 			  7);
 
 	run_loop(&p, sigfd);
-	shutdown_report(&p);
+	shutdown_report(&p.sd);
 	if (relay_sock < 0)
 		terminal_take_back(p.command_group, opts->tty_foreground);
 	code = exitcode_from_status(p.command_status);
@@ -479,7 +561,7 @@ int pid1_run(const struct options *opts, const sigset_t *original_mask, int rela
 	if (!p.start_code && options_zero_exit(opts, code))
 		code = 0;
 	/* timeout(1)'s code, whatever the stopped command exited with. */
-	if (p.timed_out)
+	if (p.lc.timed_out)
 		code = EXIT_TIMED_OUT;
 	/* A step before the command's execve failed: nsinit's own failure. */
 	if (p.start_code > 0)
@@ -490,7 +572,7 @@ int pid1_run(const struct options *opts, const sigset_t *original_mask, int rela
 		job_stats_collect(&stats, p.start_us, p.reaped);
 		job_stats_report(code, &stats);
 	} else {
-		if (pid1_to_relay(&p, LINK_REAPED, (int)p.reaped, NULL, 0, -1) < 0)
+		if (to_relay(&p, LINK_REAPED, (int)p.reaped, NULL, 0, -1) < 0)
 			warn("cannot tell the relay how many processes were reaped: out of memory");
 		relay_flush_all(&p);
 		free(p.to_relay.buf);

@@ -1,16 +1,13 @@
-/* Reaping: after every wakeup, collect every child that has exited, so that
- * one SIGCHLD standing for many exits (the kernel merges them) loses none,
- * and the command's own exit is seen whenever it happens among them. */
-#include "init/pid1.h"
+/* Reaping (reap.h). The command's own exit is seen whenever it happens
+ * among the others. */
+#include "init/reap.h"
 
-#include "init/descendants.h"
 #include "lib/fmt.h"
 #include "lib/events.h"
 #include "lib/msg.h"
 #include "lib/readfile.h"
 #include "lib/signame.h"
 #include "lib/sys.h"
-#include "spawn/link.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -73,18 +70,16 @@ static const char *describe(int status, char *buf, size_t len)
 
 /* Wait for one exited child without blocking. With -v, peek first (WNOWAIT)
  * so that the zombie's name can still be read before it is gone; the same
- * while the command's execve has no outcome yet, which the zombie decides
- * (pid1_start_outcome). Returns its pid, 0 if none has exited, -1 with
- * errno ECHILD if there are none. */
-static pid_t reap_one(struct pid1 *p, int proc, bool want_name, int *status, char *name,
-		      size_t name_len)
+ * while a child is held. Returns its pid, 0 if none has exited (or the held
+ * one is next: *held), -1 with errno ECHILD if there are none. */
+static pid_t reap_one(const struct reap_request *rq, int *status, char *name, size_t name_len,
+		      bool *held)
 {
-	bool starting = p->launch.report >= 0;
 	siginfo_t info;
 
 	/* WUNTRACED, WCONTINUED: the command stopping and going on is news for
 	 * the relay (job control). */
-	if (!want_name && !starting)
+	if (!rq->want_names && !rq->hold)
 		return sys_waitpid(-1, status, WNOHANG | WUNTRACED | WCONTINUED);
 	memset(&info, 0, sizeof(info));
 	if (sys_waitid(P_ALL, 0, &info, WEXITED | WSTOPPED | WCONTINUED | WNOHANG | WNOWAIT) < 0)
@@ -92,94 +87,61 @@ static pid_t reap_one(struct pid1 *p, int proc, bool want_name, int *status, cha
 	if (info.si_pid == 0)
 		return 0;
 	if (info.si_code != CLD_STOPPED && info.si_code != CLD_CONTINUED) {
-		if (want_name)
-			zombie_name(proc, info.si_pid, name, name_len);
-		if (starting && info.si_pid == p->command)
-			pid1_start_outcome(p);
+		/* Its report must be read first, while the zombie still
+		 * tells whether it died before its execve. */
+		if (info.si_pid == rq->hold) {
+			*held = true;
+			return 0;
+		}
+		if (rq->want_names)
+			zombie_name(rq->proc, info.si_pid, name, name_len);
 	}
 	return sys_waitpid(info.si_pid, status, WNOHANG | WUNTRACED | WCONTINUED);
 }
 
-bool reap_all(struct pid1 *p)
+void reap_all(const struct reap_request *rq, struct reap_report *out)
 {
-	bool want_names = msg_verbosity() >= 1 || p->opts->warn_reaped || events_fd() >= 0;
-	int proc = p->owns_namespace ? p->proc_fd : descendants_fd();
-
+	*out = (struct reap_report){ 0 };
 	for (;;) {
 		char name[64] = "?", what[64];
 		int status;
-		pid_t pid = reap_one(p, proc, want_names, &status, name, sizeof(name));
+		pid_t pid = reap_one(rq, &status, name, sizeof(name), &out->held);
 
 		if (pid == 0)
-			return false;
+			return;
 		if (pid < 0) {
 			if (errno == ECHILD)
-				return true;
-			warn_errno("cannot reap children");
-			return false;
+				out->none_left = true;
+			else
+				warn_errno("cannot reap children");
+			return;
 		}
 		if (WIFSTOPPED(status) || WIFCONTINUED(status)) {
-			if (pid != p->command)
-				continue;
-			if (WIFSTOPPED(status))
-				pid1_command_stopped(p);
-			else
-				pid1_command_continued(p);
+			if (pid == rq->command)
+				out->command_stop = WIFSTOPPED(status) ? 1 : -1;
 			continue;
 		}
-		p->reaped++;
-		if (pid == p->command) {
-			/* Its report came first (reap_one): a step that
-			 * failed before execve is nsinit's failure, reported
-			 * as such, not an exit of the command. */
-			/* A stopped command killed: its job must not stay stopped. */
-			pid1_command_continued(p);
-			p->command = 0;
-			p->command_done = true;
-			p->command_status = status;
-			if (p->start_code)
+		out->reaped++;
+		if (pid == rq->command) {
+			out->command_exited = true;
+			out->command_status = status;
+			/* A step that failed before execve is nsinit's
+			 * failure, reported as such, not an exit of the
+			 * command. */
+			if (!rq->command_ran)
 				continue;
 			note("command %d %s", (int)pid, describe(status, what, sizeof(what)));
 			emit_reaped("command_exited", pid, name, status);
 			continue;
 		}
-		if (p->sd.begun)
-			p->sd.left++;
 		emit_reaped("reaped", pid, name, status);
 		/* tini -w: a warning (shown without -v) for every zombie reaped. */
-		if (p->opts->warn_reaped)
+		if (rq->warn_reaped)
 			warn("reaped zombie %d (%s): %s", (int)pid, name, describe(status, what, sizeof(what)));
 		else
 			note("reaped orphan %d (%s): %s", (int)pid, name,
 			     describe(status, what, sizeof(what)));
 	}
-}
-
-/* The command stopped (Ctrl-Z, SIGSTOP, SIGTTIN): tell the relay, which
- * stops itself only where it leads a shell's job on a terminal, so that the
- * shell sees a stopped job. PID 1 never stops a process group: outside a
- * shell's job control the relay's group is the caller's (timeout(1), make,
- * a CI runner), and a stop there would freeze the caller. */
-void pid1_command_stopped(struct pid1 *p)
-{
-	if (p->relay_sock < 0 || !p->opts->leads_job)
-		return;
-	note("the command stopped; telling the relay");
-	pid1_to_relay(p, LINK_STOPPED, 0, NULL, 0, -1);
-}
-
-/* The command goes on, whoever resumed it. If the relay stopped itself as
- * its job's leader (it said so), the job must not stay stopped: SIGCONT to
- * that job's group, which the shell made for the relay and which the relay
- * leads; the kernel never delivers a stop to PID 1 from inside. */
-void pid1_command_continued(struct pid1 *p)
-{
-	if (!p->relay_stopped)
-		return;
-	p->relay_stopped = false;
-	note("the command goes on; so does the relay's job");
-	if (kill(0, SIGCONT) < 0)
-		warn_errno("cannot resume the relay");
 }
 
 bool reap_pending(void)

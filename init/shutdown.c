@@ -1,6 +1,6 @@
-/* Shutdown: the kill-child signal to everything left, a grace period for a
- * signal other than SIGKILL, then SIGKILL. */
-#include "init/pid1.h"
+/* Shutdown (shutdown.h): the kill-child signal to everything left, and
+ * SIGKILL when lifecycle.c says the grace is over. */
+#include "init/shutdown.h"
 
 #include "lib/clock.h"
 #include "init/descendants.h"
@@ -13,19 +13,14 @@
 #include <string.h>
 #include <signal.h>
 
-/* While SIGKILLed processes outside a namespace of ours are collected, look
- * again this often for descendants that a walk could have missed (forked
- * mid-walk, then reparented to us without a SIGCHLD). */
-#define REWALK_MS 100
-
 /* Send sig to everything left. As PID 1 of a PID namespace, kill(-1) reaches
  * exactly the namespace (never PID 1 itself). Otherwise it would reach every
  * process of the user, so only our own descendants are signalled. */
-void shutdown_signal_all(const struct pid1 *p, int sig)
+void shutdown_signal_all(bool owns_namespace, int sig)
 {
 	char name[SIGNAME_MAX];
 
-	if (!p->owns_namespace) {
+	if (!owns_namespace) {
 		descendants_signal(sig);
 		return;
 	}
@@ -49,14 +44,14 @@ static long count_namespace(void)
 	return n;
 }
 
-static void emit_shutdown(const struct pid1 *p, const char *why, long left)
+static void emit_shutdown(const struct shutdown *sd, const char *why, long left)
 {
 	struct event e;
 	char name[SIGNAME_MAX];
 
 	event_begin(&e, "shutdown");
 	event_str(&e, "reason", why);
-	event_str(&e, "signal", signame_format(p->opts->kill_signal, name, sizeof(name)));
+	event_str(&e, "signal", signame_format(sd->kill_signal, name, sizeof(name)));
 	event_int(&e, "left", left);
 	event_end(&e);
 }
@@ -72,72 +67,53 @@ static const struct {
 	[REASON_NOT_STARTED] = { "not_started", "the command did not start" },
 };
 
-void shutdown_begin(struct pid1 *p, enum shutdown_reason reason)
+void shutdown_begin(struct shutdown *sd, enum shutdown_reason reason)
 {
 	const char *why = reasons[reason].sentence;
-	int sig = p->opts->kill_signal;
+	int sig = sd->kill_signal;
 	char name[SIGNAME_MAX];
 
-	if (p->sd.begun)
-		return;
-	p->sd.begun = true;
-	p->sd.start_us = clock_now_us();
-	p->sd.deadline_us = p->sd.start_us + p->opts->grace_us;
+	sd->begun = true;
+	sd->start_us = clock_now_us();
 	note("shutdown: %s; sending %s to what is left", why, signame_format(sig, name, sizeof(name)));
-	if (p->owns_namespace) {
+	if (sd->owns_namespace) {
 		if (events_fd() >= 0)
-			emit_shutdown(p, reasons[reason].token, count_namespace());
-		shutdown_signal_all(p, sig);
+			emit_shutdown(sd, reasons[reason].token, count_namespace());
+		shutdown_signal_all(true, sig);
 	} else {
 		unsigned n = descendants_signal(sig);
 
 		if (events_fd() >= 0)
-			emit_shutdown(p, reasons[reason].token, n);
-	}
-	if (sig == SIGKILL) {
-		p->sd.killed = true;
-		return;
+			emit_shutdown(sd, reasons[reason].token, n);
 	}
 	/* A stopped process would sit on the signal until the grace runs out. */
-	if (sig != SIGCONT)
-		shutdown_signal_all(p, SIGCONT);
+	if (sig != SIGKILL && sig != SIGCONT)
+		shutdown_signal_all(sd->owns_namespace, SIGCONT);
 }
 
-void shutdown_check_deadline(struct pid1 *p)
+void shutdown_kill(const struct shutdown *sd, bool grace_over)
 {
-	if (!p->sd.begun)
-		return;
-	if (p->sd.killed) {
-		if (!p->owns_namespace)
-			shutdown_signal_all(p, SIGKILL);
-		return;
-	}
-	if (clock_now_us() < p->sd.deadline_us)
-		return;
-	note("shutdown: grace period over; sending SIGKILL");
-	p->sd.killed = true;
-	shutdown_signal_all(p, SIGKILL);
+	if (grace_over)
+		note("shutdown: grace period over; sending SIGKILL");
+	shutdown_signal_all(sd->owns_namespace, SIGKILL);
 }
 
-int shutdown_poll_timeout(const struct pid1 *p)
+void shutdown_reaped(struct shutdown *sd, unsigned n)
 {
-	if (!p->sd.begun)
-		return -1; /* idle: wake only for a signal or the relay */
-	if (p->sd.killed)
-		return p->owns_namespace ? -1 : REWALK_MS;
-	return clock_poll_ms(p->sd.deadline_us);
+	if (sd->begun)
+		sd->left += n;
 }
 
-void shutdown_report(const struct pid1 *p)
+void shutdown_report(const struct shutdown *sd)
 {
 	char name[SIGNAME_MAX];
 	uint64_t took;
 
-	if (!p->sd.begun)
+	if (!sd->begun)
 		return;
-	took = clock_now_us() - p->sd.start_us;
+	took = clock_now_us() - sd->start_us;
 	note("shutdown: %s sent, %u process%s left, done in %llu.%llu ms",
-	     signame_format(p->opts->kill_signal, name, sizeof(name)), p->sd.left,
-	     p->sd.left == 1 ? "" : "es",
+	     signame_format(sd->kill_signal, name, sizeof(name)), sd->left,
+	     sd->left == 1 ? "" : "es",
 	     (unsigned long long)(took / 1000), (unsigned long long)(took % 1000 / 100));
 }
