@@ -255,16 +255,14 @@ static bool relay_message(struct pid1 *p)
 			p->relay_stopped = m.type == LINK_JOB_STOPPED;
 			continue;
 		}
-		if (m.type != LINK_SIGNAL)
-			continue;
 		if (m.value <= 0 || m.value >= NSIG)
 			continue;
 		/* See via_pid1() in relay.c. */
-		if (m.flags & LINK_DELIVERED) /* only a stop is told */
+		if (m.type == LINK_STOP_DELIVERED)
 			decide(p, (struct lifecycle_input){ .kind = IN_STOP_DELIVERED, .sig = m.value });
-		else
+		else if (m.type == LINK_SIGNAL || m.type == LINK_STOP)
 			decide(p, (struct lifecycle_input){ .kind = IN_SIGNAL, .sig = m.value,
-							    .stop = m.flags & LINK_STOPPING });
+							    .stop = m.type == LINK_STOP });
 	}
 	return got == 0;
 }

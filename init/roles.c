@@ -9,7 +9,7 @@
 #include "spawn/namespace.h"
 #include "init/pid1.h"
 #include "spawn/pidfile.h"
-#include "spawn/relay.h"
+#include "init/relay.h"
 #include "spawn/terminal.h"
 
 #include <errno.h>

@@ -47,8 +47,11 @@ enum link_type {
 	LINK_FALLBACK,  /* PID 1 -> relay, before it exits 125: no fresh /proc can
 			 * be had; the payload says why; run without a namespace */
 	LINK_SIGNAL,    /* relay -> PID 1: value is a signal (after -r) to send,
-			 * SIGCONT or a terminal's; with LINK_DELIVERED and
-			 * LINK_STOPPING, a stop that already reached the command */
+			 * SIGCONT or a terminal's */
+	LINK_STOP,      /* relay -> PID 1: the same, a stop signal (TERM, INT,
+			 * QUIT), which PID 1 may hold for --stop-delay */
+	LINK_STOP_DELIVERED, /* relay -> PID 1: stop signal `value` reached the
+			 * command through its pidfd (for --stop-timeout) */
 	LINK_STOPPED,   /* PID 1 -> relay: the command stopped (job control) */
 	LINK_JOB_STOPPED, /* relay -> PID 1: the relay, which leads a shell's job
 			 * on a terminal, stops itself now, so the shell sees the
@@ -56,8 +59,6 @@ enum link_type {
 			 * if the command goes on first */
 	LINK_JOB_RUNNING, /* relay -> PID 1: the relay runs again */
 };
-
-enum { LINK_DELIVERED = 1, LINK_STOPPING = 2 };
 
 /* The longest payload: an events line. */
 #define LINK_PAYLOAD_MAX 512

@@ -5,7 +5,7 @@
  * one hop, as with tini, and the relay blocks in read(2) on its signalfd:
  * two system calls a signal. Until then, without pidfds, and for a process
  * group (-g), signals go to PID 1 over the link. */
-#include "spawn/relay.h"
+#include "init/relay.h"
 
 #include "lib/clock.h"
 #include "lib/events.h"
@@ -82,7 +82,7 @@ static void via_pid1(struct relay *r, const struct sig_decision *d, int original
 
 	signame_format(original, name, sizeof(name));
 	if ((original == SIGCONT || from_terminal) && r->link_open &&
-	    link_send(r->sock, LINK_SIGNAL, d->sig, d->stop ? LINK_STOPPING : 0, NULL, 0, -1) == 0) {
+	    link_send(r->sock, d->stop ? LINK_STOP : LINK_SIGNAL, d->sig, 0, NULL, 0, -1) == 0) {
 		note("forwarded %s to PID 1", name);
 		return;
 	}
@@ -130,7 +130,7 @@ static void forward(struct relay *r, const struct signalfd_siginfo *si)
 	}
 	if (!r->rq->to_group && !(d.stop && r->rq->hold_stops) && send_direct(r, d.sig, name)) {
 		if (d.stop && r->link_open)
-			(void)link_send(r->sock, LINK_SIGNAL, d.sig, LINK_DELIVERED | LINK_STOPPING,
+			(void)link_send(r->sock, LINK_STOP_DELIVERED, d.sig, 0,
 					NULL, 0, -1);
 		return;
 	}

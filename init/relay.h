@@ -1,4 +1,5 @@
-/* The relay: the process the caller started, left outside the namespace. */
+/* The relay: the process the caller started, left outside the namespace; a
+ * role beside PID 1 (pid1.h), with the same shape: one loop. */
 #ifndef NSINIT_RELAY_H
 #define NSINIT_RELAY_H
 
