@@ -49,6 +49,8 @@ static const struct scenario scenarios[] = {
 		{ IN_STARTED, 0, 0, false, false, false, 0, 0, 0, PHASE_RUNNING, NOCHECK },
 		{ IN_SIGNAL, 1, SIGTERM, true, false, false, ACT_FORWARD, SIGTERM, 0, PHASE_RUNNING, NOCHECK },
 		{ IN_SIGNAL, 2, SIGTERM, true, false, false, ACT_FORWARD, SIGTERM, 0, PHASE_RUNNING, NOCHECK },
+		/* No timer of nsinit's: the caller's stop timeout rules. */
+		TICK(2, false, 0, PHASE_RUNNING, 0),
 		{ IN_COMMAND_EXITED, 3, 0, false, false, false, 0, 0, 0, PHASE_RUNNING, NOCHECK },
 		{ IN_TICK, 3, 0, false, false, false, ACT_SHUTDOWN, 0, REASON_COMMAND_EXITED, PHASE_KILLED, 0 },
 		TICK(4, true, 0, PHASE_DONE, NOCHECK),
