@@ -7,6 +7,7 @@
 #include "spawn/exec_explain.h"
 
 #include "lib/execwhy.h"
+#include "lib/fmt.h"
 #include "lib/sys.h"
 
 #include <errno.h>
@@ -21,9 +22,14 @@
  * linkers place them, and for the kernel's whole #! line (256 bytes). */
 enum { HEAD = 2048 };
 
-size_t exec_explain(const char *path, int err, char *why, size_t len)
+/* The kernel follows at most 4 levels of interpreters (binfmt_script). */
+enum { MAX_DEPTH = 4 };
+
+static size_t explain_at(const char *path, int err, char *why, size_t len, int depth)
 {
-	static unsigned char head[HEAD]; /* static: a small stack must not cost PID 1 */
+	/* Static, one per level: a small stack must not cost PID 1. */
+	static unsigned char heads[MAX_DEPTH + 1][HEAD];
+	unsigned char *head = heads[depth];
 	struct execwhy_facts f = { .err = err, .our_machine = execwhy_our_machine() };
 	struct statfs fs;
 	struct stat st;
@@ -41,7 +47,7 @@ size_t exec_explain(const char *path, int err, char *why, size_t len)
 	/* Only a regular file is read: opening a device may do something. */
 	fd = S_ISREG(st.st_mode) ? sys_open(path, O_RDONLY | O_NOCTTY | O_NONBLOCK) : -1;
 	if (fd >= 0) {
-		n = sys_read(fd, head, sizeof(head));
+		n = sys_read(fd, head, HEAD);
 		close(fd);
 		if (n > 0) {
 			f.head = head;
@@ -53,5 +59,21 @@ size_t exec_explain(const char *path, int err, char *why, size_t len)
 		f.interpreter = interp;
 		f.interpreter_exists = access(interp, F_OK) == 0;
 	}
+	/* A #! interpreter that is there but cannot run itself (a dynamic
+	 * bash without its loader, a script whose own interpreter is
+	 * missing): the cause is the interpreter's, said of it. */
+	if (f.interpreter && f.interpreter_exists && f.head_len > 2 && f.head[0] == '#' &&
+	    f.head[1] == '!' && depth < MAX_DEPTH) {
+		static char inner[MAX_DEPTH][512];
+
+		if (explain_at(interp, err, inner[depth], sizeof(inner[depth]), depth + 1))
+			return fmt(why, len, "its #! interpreter '%s' cannot run: %s", interp,
+				   inner[depth]);
+	}
 	return execwhy_explain(&f, why, len);
+}
+
+size_t exec_explain(const char *path, int err, char *why, size_t len)
+{
+	return explain_at(path, err, why, len, 0);
 }

@@ -72,6 +72,7 @@ static void make_root(void)
 	put_aarch64("arm");
 	put("crlf", "#!/bin/sh\r\necho ran\r\n", 21, 0755);
 	put("py", "#!/usr/bin/python9\nprint('ran')\n", 32, 0755);
+	put("viatrue", "#!/true\necho ran\n", 17, 0755);
 	put("noexe", "echo ran\n", 9, 0644);
 }
 
@@ -119,6 +120,9 @@ static const struct row rows[] = {
 	  "its #! line ends in \\r (CRLF line ends): there is no interpreter '/bin/sh\\r'; "
 	  "convert it with dos2unix" },
 	{ "/py", 127, "its #! interpreter '/usr/bin/python9' was not found" },
+	{ "/viatrue", 127,
+	  "its #! interpreter '/true' cannot run: it is a dynamic binary, and its ELF interpreter '"
+	  LOADER "' is missing; add it and the libraries it needs, or use a static binary" },
 	{ "/mnt/bb", 126,
 	  "its file system is mounted noexec" },
 	{ "/dir", 126, "it is a directory" },
