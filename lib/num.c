@@ -7,11 +7,12 @@
 #include <stdint.h>
 
 /* The magnitude, saturated at max; *neg for a '-'. */
-static unsigned long scan(const char *s, char **end, bool *neg, unsigned long max)
+static unsigned long scan(const char *s, char **end, bool *neg, bool *over, unsigned long max)
 {
 	const char *p = s, *digits;
 	unsigned long v = 0;
-	bool over = false;
+
+	*over = false;
 
 	while (*p == ' ' || (*p >= '\t' && *p <= '\r'))
 		p++;
@@ -22,7 +23,7 @@ static unsigned long scan(const char *s, char **end, bool *neg, unsigned long ma
 		unsigned d = (unsigned)(*p - '0');
 
 		if (v > (max - d) / 10)
-			over = true;
+			*over = true;
 		else
 			v = v * 10 + d;
 	}
@@ -30,7 +31,7 @@ static unsigned long scan(const char *s, char **end, bool *neg, unsigned long ma
 		*end = (char *)(uintptr_t)(p == digits ? s : p); /* as strtol's */
 	if (p == digits)
 		return 0;
-	if (over) {
+	if (*over) {
 		errno = ERANGE;
 		return max;
 	}
@@ -39,9 +40,9 @@ static unsigned long scan(const char *s, char **end, bool *neg, unsigned long ma
 
 long num_long(const char *s, char **end)
 {
-	bool neg;
+	bool neg, over;
 	/* The magnitude of LONG_MIN is one more than LONG_MAX's. */
-	unsigned long limit = (unsigned long)LONG_MAX + 1, v = scan(s, end, &neg, limit);
+	unsigned long limit = (unsigned long)LONG_MAX + 1, v = scan(s, end, &neg, &over, limit);
 
 	if (!neg && v == limit) {
 		errno = ERANGE;
@@ -54,8 +55,9 @@ long num_long(const char *s, char **end)
 
 unsigned long num_ulong(const char *s, char **end)
 {
-	bool neg;
-	unsigned long v = scan(s, end, &neg, ULONG_MAX);
+	bool neg, over;
+	unsigned long v = scan(s, end, &neg, &over, ULONG_MAX);
 
-	return neg ? -v : v;
+	/* Out of range is ULONG_MAX, with a '-' too, as for strtoul. */
+	return neg && !over ? -v : v;
 }

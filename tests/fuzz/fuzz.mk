@@ -31,11 +31,12 @@
 FUZZ_CC      ?= clang
 FUZZ_SECONDS ?= 60
 FUZZ_FLAGS   ?=
-FUZZ_TARGETS ?= options signame duration rewrite caps environment fmt
+FUZZ_TARGETS ?= options signame duration rewrite caps environment fmt passwd execwhy num
 FUZZ_DIR     := $(BUILD)/fuzz
 # The parsers, and what they link against.
 FUZZ_SUBJECT := lib/clock.c lib/fmt.c lib/signame.c lib/duration.c init/options.c init/environment.c \
-                lib/capname.c lib/msg.c lib/sys.c lib/exitcode.c
+                lib/capname.c lib/msg.c lib/sys.c lib/exitcode.c lib/errtext.c lib/num.c lib/passwd.c \
+                lib/execwhy.c
 FUZZ_OBJS    := $(FUZZ_SUBJECT:%.c=$(FUZZ_DIR)/obj/%.o)
 FUZZ_BINS    := $(FUZZ_TARGETS:%=$(FUZZ_DIR)/fuzz_%)
 FUZZ_CFLAGS  := -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -g -O1 \
