@@ -11,7 +11,8 @@ writes docs/bench.md; the raw numbers go to build/bench/results.json.
   reaping     N double-forked orphans exiting all at once, and one after
               another: drain time, reaper CPU, peak zombies (bench-orphans)
   signals     kill() on the outermost pid to the command's sigtimedwait,
-              one signal in flight at a time, p50 and p99 (bench-sig)
+              one signal in flight at a time, p50 and p99 (bench-sig); each
+              against peers whose command is in the same kind of session
   idle        context switches of every wrapper process while the command
               sleeps; RSS and PSS from smaps_rollup
   shutdown    from the command's exit to the wrapper's, with processes left
@@ -105,9 +106,10 @@ def descendants(pid):
     return seen
 
 
-def state(pid):
+def stat(pid, i):
+    """Field i after the name in /proc/PID/stat: 0 the state, 3 the session."""
     s = read(f"/proc/{pid}/stat")
-    return s[s.rfind(")") + 2] if s else None
+    return s[s.rfind(")") + 2:].split()[i] if s else None
 
 
 def cpu_ns(pid):
@@ -252,13 +254,14 @@ def first_error(log):
 
 class Config:
     """One way of running CMD. group: nsinit, peer or baseline; reaper: it
-    reaps orphans; sig_target: signal the outermost process or the init."""
+    reaps orphans; sig_target: signal the outermost process or the init;
+    only: the tests it takes part in (all if empty)."""
 
     def __init__(self, key, label, prefix, binary, group, reaper=True, sig_target="outer",
-                 note=""):
+                 note="", only=()):
         self.key, self.label, self.prefix, self.binary = key, label, prefix, binary
         self.group, self.reaper, self.sig_target, self.note = group, reaper, sig_target, note
-        self.missing = None
+        self.only, self.missing = only, None
 
     def argv(self, cmd):
         return self.prefix + cmd
@@ -276,12 +279,17 @@ def configs(nsinit):
           note="nsinit as PID 1 (acts as init directly)"),
         C("nsinit-s", "nsinit -s", [ns, "-s", "--"], ns, "nsinit",
           note="no namespace: child subreaper, like tini -s"),
+        C("nsinit-setsid", "nsinit --new-session", [ns, "--new-session", "--"], ns, "nsinit",
+          note="as nsinit; the command in a session of its own", only=("signals",)),
         C("unshare", "unshare (bare)", list(U), "unshare", "baseline", reaper=False,
           note="no init: the command is PID 1"),
         C("bwrap", "bwrap", ["bwrap", "--unshare-pid", "--dev-bind", "/", "/"], "bwrap", "peer",
           note="outer bwrap + bwrap's own PID 1 (no --as-pid-1)"),
         C("dumb-init-plain", "dumb-init", ["dumb-init", "--"], "dumb-init", "peer", reaper=False,
           note="not a subreaper: orphans go to the caller's init"),
+        C("dumb-init-nosetsid", "DUMB_INIT_SETSID=0 dumb-init",
+          ["env", "DUMB_INIT_SETSID=0", "dumb-init", "--"], "dumb-init", "peer", reaper=False,
+          note="as dumb-init; the command in dumb-init's session", only=("signals",)),
         C("catatonit-plain", "catatonit", ["catatonit", "--"], "catatonit", "peer",
           note="becomes a child subreaper when not PID 1"),
     ] + [C(k, "unshare+" + b, U + [b, "--"], b, "peer", sig_target="init")
@@ -330,11 +338,8 @@ class Bench:
         print(f"  {c.label}: {test} failed: {why}", flush=True)
 
     def usable(self, test, pred=lambda c: True):
-        out = []
-        for c in self.cfgs:
-            if not c.missing and c.key not in self.res["failed"].get("preflight", {}) and pred(c):
-                out.append(c)
-        return out
+        return [c for c in self.cfgs if not c.missing and (not c.only or test in c.only)
+                and c.key not in self.res["failed"].get("preflight", {}) and pred(c)]
 
     @staticmethod
     def rotate(items, r):
@@ -476,14 +481,14 @@ class Bench:
         rounds = self.a.sig_rounds
         print(f"signals: {len(cfgs)} configurations side by side, {self.a.signals} signals each "
               f"in {rounds} rounds", flush=True)
-        lat = {c.key: [] for c in cfgs}
+        lat, self.own_sess = {c.key: [] for c in cfgs}, {}
         cpus = sorted(os.sched_getaffinity(0))
         for r in range(rounds):
             live = [c for c in cfgs if c.key not in self.res["failed"].get("signals", {})]
             self.signal_round(self.rotate(live, r), self.a.signals // rounds,
                               cpus[r % len(cpus)], lat)
         self.res["signals"] = {
-            c.key: {"lat": summary(lat[c.key]),
+            c.key: {"lat": summary(lat[c.key]), "own_session": self.own_sess.get(c.key),
                     "target": "outermost" if c.sig_target == "outer" else "PID 1"}
             for c in cfgs if lat[c.key] and c.key not in self.res["failed"].get("signals", {})}
 
@@ -512,10 +517,11 @@ class Bench:
                               + first_error(self.log("signals", c)) + ")")
                     continue
                 try:
-                    chain, _ = runs[c.key].chain("bench-sig")
+                    chain, cmd = runs[c.key].chain("bench-sig")
                 except RuntimeError as e:
                     self.fail("signals", c, str(e))
                     continue
+                self.own_sess[c.key] = stat(cmd, 3) != stat(chain[-1], 3)
                 live.append((c, runs[c.key].pid if c.sig_target == "outer" else chain[-1]))
             p = subprocess.run(pin + [self.helper("bench-sig"), "send", str(count), str(warm)]
                                + [f"{t}:{paths[c.key]}" for c, t in live],
@@ -590,7 +596,7 @@ class Bench:
             if token not in argv:
                 continue
             pids.append(int(d))  # bench-leave's, and any wrapper still there
-            if argv[0].endswith("bench-leave") and state(d) not in (None, "Z", "X"):
+            if argv[0].endswith("bench-leave") and stat(d, 0) not in (None, "Z", "X"):
                 left += 1
         for pid in pids:  # what the init left running: ours to end
             try:
@@ -692,8 +698,9 @@ class Report:
         self.by = {c.key: c for c in b.cfgs}
         self.L = []
 
-    def w(self, s=""):
-        self.L.append(s)
+    def w(self, *lines):
+        """Lines of the report; none: an empty one."""
+        self.L.extend(lines or [""])
 
     def table(self, head, rows):
         self.w("| " + " | ".join(head) + " |")
@@ -713,14 +720,12 @@ class Report:
 
     def build(self):
         m, v = self.meta["machine"], self.meta["versions"]
-        self.w("# nsinit benchmark")
-        self.w()
+        self.w("# nsinit benchmark", "")
         self.w(f"Generated by `make bench` (tests/bench/bench.py) on {self.meta['date']}, in "
                f"{self.meta['runtime_s']:.0f} s. Every number comes from this one run; the "
                "configurations of a test run round-robin in a shuffled order every repetition "
                "(the machine is shared and noisy), and every ratio compares medians measured "
-               "side by side.")
-        self.w()
+               "side by side.", "")
         self.table(["machine", ""], [
             ["CPUs (`nproc`)", m["nproc"]], ["model name", m["model"]], ["kernel", m["uname"]],
             ["memory", m["mem"]], ["Debian", m["debian"]],
@@ -774,32 +779,32 @@ class Report:
                 rows.append((f"{name} ≥ best peer", f"{ms(t['nsinit']['drain']['median'])} ms",
                              f"{ms(best[1])} ms ({self.label(best[0])})", rt, rt <= 1.0))
         sg = self.r.get("signals", {})
-        for q, qn in (("median", "p50"), ("p99", "p99")):
-            best = self.best_peer(sg, lambda x: x["lat"][q])
-            if "nsinit" in sg and best:
-                x = sg["nsinit"]["lat"][q]
-                rows.append((f"forwarding {qn} ≥ best peer", f"{us(x)} µs",
-                             f"{us(best[1])} µs ({self.label(best[0])})", x / best[1],
-                             x <= best[1]))
+        for k, own in (("nsinit", False), ("nsinit-setsid", True)):
+            for q, qn in (("median", "p50"), ("p99", "p99")):
+                best = self.best_peer(sg, lambda x: x["lat"][q] if x["own_session"] == own
+                                      else None)
+                if k in sg and best:
+                    x = sg[k]["lat"][q]
+                    rows.append((f"forwarding {qn} ≥ best peer alike ({self.label(k)})",
+                                 f"{us(x)} µs",
+                                 f"{us(best[1])} µs ({self.label(best[0])})", x / best[1],
+                                 x <= best[1]))
         return rows
 
     def targets(self):
-        self.w("## Targets")
-        self.w()
+        self.w("## Targets", "")
         self.table(["target", "nsinit", "reference", "ratio", "status"],
                    [[t, n, ref, rfmt(rt), "met" if ok else "**missed**"]
                     for t, n, ref, rt, ok in self.target_rows()])
-        self.w("\"nsinit\" is the default use, `nsinit -- CMD` from a shell: a relay outside "
-               "and PID 1 of the new namespace. A ratio is nsinit's median over the reference's.")
-        self.w()
+        self.w("\"nsinit\" is the default use, `nsinit -- CMD` from a shell: a relay outside and "
+               "PID 1 of the new namespace. A ratio is nsinit's median over the reference's; "
+               "*alike*: see signal forwarding.", "")
 
     def configs_table(self):
-        self.w("## Configurations")
-        self.w()
+        self.w("## Configurations", "")
         self.w("`unshare` stands for `" + " ".join(UNSHARE) + "`. CMD is `/bin/true` (start-up), "
                "`bench-orphans` (reaping), `bench-sig recv` (signals), `sleep 3600` (idle) or "
-               "`bench-leave` (shutdown).")
-        self.w()
+               "`bench-leave` (shutdown).", "")
         pre = self.r["failed"].get("preflight", {})
         self.table(["name", "command", "what is PID 1", "status"],
                    [[c.label, "`" + c.shown().replace(" ".join(UNSHARE), "unshare")
@@ -810,12 +815,10 @@ class Report:
         st = self.r.get("startup")
         if not st:
             return
-        self.w("## Start-up and tear-down: `X -- /bin/true`")
-        self.w()
+        self.w("## Start-up and tear-down: `X -- /bin/true`", "")
         self.w(f"Wall time from posix_spawn to waitpid of the outermost process, {self.a.runs} "
                "rounds, all configurations once per round; CPU: user + system time of the whole "
-               "tree (wait4's rusage), which waiting for a CPU does not inflate.")
-        self.w()
+               "tree (wait4's rusage), which waiting for a CPU does not inflate.", "")
         rows = []
         for k, v in sorted(st.items(), key=lambda kv: kv[1]["wall"]["median"]
                            if kv[1]["wall"] else 1e18):
@@ -832,22 +835,20 @@ class Report:
         rp = self.r.get("reap")
         if not rp:
             return
-        self.w(f"## Orphan reaping: {self.a.orphans} double-forked orphans")
-        self.w()
+        self.w(f"## Orphan reaping: {self.a.orphans} double-forked orphans", "")
         self.w("Measured from inside by `bench-orphans`, which watches every orphan through a "
                "pidfd. *All at once*: the orphans block on one pipe whose writer closes at t=0. "
                "*One after another*: from t=0 each orphan exits as soon as its parent has. "
                "Drain: t=0 to the last reap; last exit: t=0 to the last orphan's exit; reaper "
                "CPU: schedstat of the reaper over the window; peak zombies: most exited but "
-               f"unreaped at once. {self.a.reap_reps} repetitions; medians, p25–p75 in brackets.")
-        self.w()
+               f"unreaped at once. {self.a.reap_reps} repetitions; medians, p25–p75 in "
+               "brackets.", "")
         for mode, title in (("together", "All at once"), ("sequential", "One after another")):
             t = rp.get(mode, {})
             best = self.best_peer(t, lambda x: x["drain"]["median"])
             if not t:
                 continue
-            self.w(f"### {title}" + (f" (best peer: {self.label(best[0])})" if best else ""))
-            self.w()
+            self.w(f"### {title}" + (f" (best peer: {self.label(best[0])})" if best else ""), "")
             rows = []
             for k, v in sorted(t.items(), key=lambda kv: kv[1]["drain"]["median"]):
                 d = v["drain"]
@@ -863,31 +864,36 @@ class Report:
         sg = self.r.get("signals")
         if not sg:
             return
-        self.w(f"## Signal forwarding: {self.a.signals} SIGUSR1, one in flight at a time")
-        self.w()
+        self.w(f"## Signal forwarding: {self.a.signals} SIGUSR1, one in flight at a time", "")
         self.w("Latency from just before kill() on the signalled process (the outermost; "
                "unshare+X: X, PID 1, since unshare forwards nothing) to the command's return "
-               "from sigtimedwait, on CLOCK_MONOTONIC.")
-        self.w()
-        b50 = self.best_peer(sg, lambda x: x["lat"]["median"])
-        b99 = self.best_peer(sg, lambda x: x["lat"]["p99"])
-        rows = [[self.label(k), v["target"], us(v["lat"]["median"]), spread(v["lat"], us),
-                 us(v["lat"]["p99"]), rfmt(ratio(v["lat"]["median"], b50 and b50[1])),
-                 rfmt(ratio(v["lat"]["p99"], b99 and b99[1]))]
+               "from sigtimedwait, on CLOCK_MONOTONIC. Each round's processes share one CPU.", "")
+        self.w("Like is compared with like, *alike*: the best peer whose command is in the same "
+               "kind of session (seen in this run). With `sched_autogroup` (here: "
+               f"{(read('/proc/sys/kernel/sched_autogroup_enabled', '?') or '?').strip()}) a new "
+               "session is a scheduling group of its own, which wakes sooner: dumb-init's default "
+               "setsid, not its code, is its lead. So nsinit goes against tini, catatonit and "
+               "`DUMB_INIT_SETSID=0 dumb-init`, `nsinit --new-session` against dumb-init.", "")
+        best = {(own, q): self.best_peer(sg, lambda x: x["lat"][q] if x["own_session"] == own
+                                         else None)
+                for own in (False, True) for q in ("median", "p99")}
+        rows = [[self.label(k), v["target"], "own" if v["own_session"] else "the init's",
+                 us(v["lat"]["median"]), spread(v["lat"], us), us(v["lat"]["p99"])]
+                + [rfmt(ratio(v["lat"][q], (best[v["own_session"], q] or [0, 0])[1]))
+                   for q in ("median", "p99")]
                 for k, v in sorted(sg.items(), key=lambda kv: kv[1]["lat"]["median"])]
-        self.table(["configuration", "signalled", "p50 µs", "p25–p75 µs", "p99 µs",
-                    "p50 vs best", "p99 vs best"], rows)
+        self.table(["configuration", "signalled", "command's session", "p50 µs", "p25–p75 µs",
+                    "p99 µs", "p50 vs best alike", "p99 vs best alike"], rows)
 
     def idle(self):
         idle = self.r.get("idle")
         if not idle:
             return
-        self.w(f"## Idle cost: the command sleeps, {self.a.idle_secs:g} s window")
-        self.w()
+        self.w(f"## Idle cost: the command sleeps, {self.a.idle_secs:g} s window", "")
         self.w("Wakeups: voluntary + nonvoluntary context switches (/proc/PID/status) over the "
                "window; RSS and PSS: smaps_rollup. *Init*: the processes running the init's own "
-               "binary; *chain*: every process from the one started down to the command's parent.")
-        self.w()
+               "binary; *chain*: every process from the one started down to the command's "
+               "parent.", "")
         rows = []
         for k, v in sorted(idle.items(), key=lambda kv: kv[1]["init"]["rss_kb"]):
             chain = " → ".join(p["comm"] + ("*" if p["init"] else "") for p in v["procs"])
@@ -902,12 +908,10 @@ class Report:
         sd = self.r.get("shutdown")
         if not sd:
             return
-        self.w(f"## Shutdown: the command exits leaving {self.a.left} processes behind")
-        self.w()
+        self.w(f"## Shutdown: the command exits leaving {self.a.left} processes behind", "")
         self.w("`bench-leave` forks the processes, writes its CLOCK_MONOTONIC time and exits; "
                "the time runs from there to waitpid of the outermost process. *Left running*: "
-               "processes of the run still alive 20 ms later (then killed by the benchmark).")
-        self.w()
+               "processes of the run still alive 20 ms later (then killed by the benchmark).", "")
         best = self.best_peer(sd, lambda x: x["time"]["median"] if not x["left"] else None)
         rows = [[self.label(k), ms(v["time"]["median"]), spread(v["time"], ms),
                  rfmt(ratio(v["time"]["median"], best and best[1])), v["left"]]
@@ -919,35 +923,30 @@ class Report:
         sz = self.r.get("sizes")
         if not sz:
             return
-        self.w("## Binary size")
-        self.w()
+        self.w("## Binary size", "")
         self.table(["binary", "bytes on disk", "linked", "stripped", "`file`"],
                    [[b, s["bytes"], "static" if s["static"] else "dynamic",
                      "yes" if s["stripped"] else "no", s["file"][:90]]
                     for b, s in sorted(sz.items(), key=lambda kv: kv[1]["bytes"])])
-        self.w("A dynamic binary's size leaves out the libc it loads (about 2 MB).")
-        self.w()
+        self.w("A dynamic binary's size leaves out the libc it loads (about 2 MB).", "")
 
     def failures(self):
         rows = [[t, self.label(k), why] for t, f in self.r["failed"].items()
                 for k, why in f.items()]
         if rows:
-            self.w("## What failed or does not apply")
-            self.w()
+            self.w("## What failed or does not apply", "")
             self.table(["test", "configuration", "why"], rows)
 
     def how(self):
         a = self.a
-        self.w("## How to run")
-        self.w()
+        self.w("## How to run", "")
         self.w("```sh")
         self.w("make bench      # as root; installs the peers, builds build/static/nsinit")
         self.w(f"make bench BENCH_RUNS={a.runs} BENCH_ORPHANS={a.orphans} "
                f"BENCH_REAP_REPS={a.reap_reps} BENCH_SIGNALS={a.signals} "
                f"BENCH_SIG_ROUNDS={a.sig_rounds} BENCH_IDLE_SECS={a.idle_secs:g} "
                f"BENCH_SHUTDOWN_RUNS={a.shutdown_runs} BENCH_LEFT={a.left}")
-        self.w("```")
-        self.w()
+        self.w("```", "")
         self.w("The second line is this run's parameters; BENCH_ONLY and BENCH_CONFIGS run a "
                "subset (tests/bench/bench.mk). Every run's stderr is under build/bench/logs/.")
 
