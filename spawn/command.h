@@ -1,5 +1,6 @@
 /* Starting the command: a child that shares PID 1's memory (or a fork), then
- * execve, its outcome read in PID 1's loop. */
+ * execve, its outcome read in PID 1's loop. PID 1's side; the child's own
+ * code is spawn/child.c. */
 #ifndef NSINIT_COMMAND_H
 #define NSINIT_COMMAND_H
 
@@ -45,8 +46,8 @@ struct command_launch {
 	size_t stack_size;
 };
 
-/* Start the command's child, which sets up its session, LISTEN_PID and
- * capabilities, then waits for command_go() and execs. Dies (exit 125) if
+/* Start the command's child (spawn/child.c), which waits for command_go(),
+ * then sets up its session, LISTEN_PID, ids and capabilities and execs. Dies (exit 125) if
  * it cannot; nothing runs then. */
 void command_start(const struct command_request *rq, struct command_launch *l);
 
