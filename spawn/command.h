@@ -42,7 +42,8 @@ struct command_launch {
 	struct runas run_as;
 	char **envp;     /* the command's environment: environ, or a copy */
 	char listen_pid[32]; /* "LISTEN_PID=<pid>", the child writes the pid */
-	void *stack;     /* the child's own stack while it shares our memory */
+	void *stack;     /* the child's own stack while it shares our memory,
+			  * with the guard below it: the whole mapping */
 	size_t stack_size;
 };
 
