@@ -8,7 +8,9 @@
 #                      and check it (static-check below): static-pie, no
 #                      interpreter, no shared libraries, full RELRO, code apart
 #                      from data, nothing writable and executable, stack
-#                      protector, at most 96 KiB; installs what it needs
+#                      protector, at most 96 KiB; and what the command's
+#                      child refers to (packaging/child-symbols.sh);
+#                      installs what it needs
 #   make static ARCH=arm64
 #                      the same, cross-built with Debian's toolchain for that
 #                      architecture (Debian's names; x86_64 and aarch64 are
@@ -209,8 +211,8 @@ STATIC_MAX_SIZE ?=
 # the directory of linux/, asm/ and asm-generic/ links.
 STATIC_CPPFLAGS := -isystem $(STATIC_LIBCAP)/include -isystem $(STATIC_KHDRS)
 
-.PHONY: static static-deps static-check static-smoke static-smoke-deps static-qemu check-arm64 \
-	check-arch static-all check-arches
+.PHONY: static static-deps static-check static-child-symbols static-smoke static-smoke-deps \
+	static-qemu check-arm64 check-arch static-all check-arches
 
 static: $(STATIC_BIN) static-check
 
@@ -305,7 +307,10 @@ $(STATIC_BIN): $(STATIC_UNSTRIPPED)
 #   - stack protector: __stack_chk_fail is linked in
 #   - nsinit's sources saw libcap's <sys/capability.h>, not glibc's
 #   - the stripped size is within budget
-static-check: $(STATIC_BIN)
+# Then what the command's child refers to, in this build's objects
+# (packaging/child-symbols.sh; the Makefile's child-symbols is the dynamic
+# build's).
+static-check: $(STATIC_BIN) static-child-symbols
 	@set -e; f=$(STATIC_BIN); u=$(STATIC_UNSTRIPPED); \
 	fail() { echo "static-check: $$f: $$*" >&2; exit 1; }; \
 	desc=$$(file -b $$f); echo "file: $$desc"; \
@@ -347,6 +352,9 @@ static-check: $(STATIC_BIN)
 		load=$$((load + z)); done; \
 	echo "segments: $$load bytes of code and data (limit $(STATIC_MAX_LOAD))"; \
 	[ $$load -le $(STATIC_MAX_LOAD) ] || fail "the segments hold $$load bytes, over $(STATIC_MAX_LOAD)"
+static-child-symbols: $(CHILD_OBJS:%=$(STATIC_DIR)/%)
+	@sh packaging/child-symbols.sh $(STATIC_NM) $^
+
 # A static busybox for the smoke test's root. Debian's busybox-static is
 # installed if no busybox is; if the dynamic busybox package is installed (the
 # two conflict), the .deb is only downloaded and unpacked under $(STATIC_DIR),
