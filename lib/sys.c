@@ -3,6 +3,7 @@
 
 #include "lib/clock.h"
 #include "lib/fmt.h"
+#include "lib/rawsys.h"
 
 #include <errno.h>
 #include <stdbool.h>
@@ -210,18 +211,6 @@ ssize_t sys_recvmsg(int fd, struct msghdr *msg, int flags)
 {
 	RETRY(ssize_t, recvmsg(fd, msg, flags | MSG_CMSG_CLOEXEC));
 }
-
-/* The kernel's struct clone_args, version 0 (64 bytes). */
-struct clone_args_v0 {
-	uint64_t flags;
-	uint64_t pidfd;
-	uint64_t child_tid;
-	uint64_t parent_tid;
-	uint64_t exit_signal;
-	uint64_t stack;
-	uint64_t stack_size;
-	uint64_t tls;
-};
 
 pid_t sys_clone3(uint64_t flags, int exit_signal)
 {
