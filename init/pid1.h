@@ -24,7 +24,7 @@ struct shutdown {
 struct pid1 {
 	const struct options *opts;
 	pid_t command;       /* the command's pid while it runs, else 0 */
-	struct command_launch launch; /* its report pipe, until execve's outcome */
+	struct command_launch launch; /* its report socket, until execve's outcome */
 	int start_code;      /* the command never ran: a step before it failed
 			      * (the code), or START_KILLED */
 	pid_t command_group; /* the process group it led (its first pid) */
@@ -63,7 +63,7 @@ int pid1_to_relay(struct pid1 *p, int type, int value, const void *payload, size
 /* start_code: a signal killed the command's child before its execve. */
 #define START_KILLED (-1)
 
-/* pid1.c: read how the command's execve went, once its report pipe is
+/* pid1.c: read how the command's execve went, once its report socket is
  * readable (or its child is gone); nothing once it is known. */
 void pid1_start_outcome(struct pid1 *p);
 

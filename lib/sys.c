@@ -127,8 +127,9 @@ ssize_t sys_write_bounded(int fd, const void *buf, size_t len, int wait_ms)
 	ssize_t n;
 
 	/* A file or disk (anything seekable) never waits for a reader; pipes,
-	 * sockets and terminals are not seekable. (lseek, not fstat: musl's
-	 * fstat costs half a KiB of the static binary.) */
+	 * sockets and terminals are not seekable. (lseek, not fstat: being
+	 * seekable is the property itself, and a device that never waits,
+	 * /dev/null, is seekable where its file type says only "device".) */
 	if (lseek(fd, 0, SEEK_CUR) >= 0)
 		return sys_write(fd, buf, len);
 	/* All of it, waiting in poll(2) only, until the deadline: a line that

@@ -56,7 +56,7 @@ void command_start(const struct command_request *rq, struct command_launch *l);
 int command_go(struct command_launch *l);
 
 /* How the child's execve went, once l->report is readable (it is at the
- * latest once the child is gone). Returns 0 if it succeeded (the pipe
+ * latest once the child is gone). Returns 0 if it succeeded (the socket
  * closed empty); else prints one line naming the step that failed and
  * returns the exit code: 126 or 127 for execve itself, 125 for a step
  * before it. Closes l->report; the caller reaps the child, which exits at
