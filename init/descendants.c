@@ -223,9 +223,9 @@ struct kernel_dirent {
 	char name[];
 };
 
-/* Call fn for every child of every thread of pid. (getdents64, not
- * fdopendir: musl's fdopendir pulls in fstat, half a KiB of the static
- * binary.) */
+/* Call fn for every child of every thread of pid. (getdents64 into a
+ * buffer on the stack, not fdopendir, which allocates a DIR for every
+ * directory: the walk opens one for every process it visits.) */
 static void for_each_child(struct walk *w, pid_t pid, child_fn *fn)
 {
 	uint64_t ents[512]; /* aligned for struct kernel_dirent */

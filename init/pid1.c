@@ -543,7 +543,7 @@ int pid1_run(const struct options *opts, const sigset_t *original_mask, int rela
 	if (p.owns_namespace)
 		p.proc_fd = own_proc();
 	/* Ours: the signalfd, the relay's socket, the events channel, the pid
-	 * file's directory, a procfs and the command's report pipe. */
+	 * file's directory, a procfs and the command's report socket. */
 	sys_close_all_but((int[]){ sigfd, relay_sock, events_fd(), events_poll_fd(), pidfile_dirfd,
 				   p.owns_namespace ? p.proc_fd : descendants_fd(),
 				   p.launch.report },

@@ -26,11 +26,6 @@
 #endif
 #endif
 
-/* The start of struct clone_args (<linux/sched.h>, version 0). */
-struct clone_args_v0 {
-	uint64_t flags, pidfd, child_tid, parent_tid, exit_signal, stack, stack_size, tls;
-};
-
 #if defined(__x86_64__)
 
 long raw_syscall(long n, long a, long b, long c, long d, long e, long f)

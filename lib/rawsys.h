@@ -6,6 +6,14 @@
 #define NSINIT_RAWSYS_H
 
 #include <stddef.h>
+#include <stdint.h>
+
+/* The start of the kernel's struct clone_args (<linux/sched.h>): version 0,
+ * 64 bytes, the size every kernel with clone3 takes, whatever the build
+ * machine's headers add. For clone3 here (lib/rawsys.c) and in lib/sys.c. */
+struct clone_args_v0 {
+	uint64_t flags, pidfd, child_tid, parent_tid, exit_signal, stack, stack_size, tls;
+};
 
 /* syscall(2) without errno: the result, or -errno. */
 long raw_syscall(long n, long a, long b, long c, long d, long e, long f);

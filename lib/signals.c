@@ -3,7 +3,6 @@
 #include "lib/signals.h"
 
 #include "lib/msg.h"
-#include "lib/rawsys.h"
 #include "lib/sys.h"
 
 #include <errno.h>
@@ -12,11 +11,6 @@
 #include <sys/signalfd.h>
 #include <sys/syscall.h>
 #include <unistd.h>
-
-/* The kernel's signal set: 64 signals, 8 bytes, on every architecture nsinit
- * builds for but mips, which has 128 (16 bytes). _NSIG is one more than the
- * highest signal (musl's mips says 129: rounded up, that is still 16). */
-#define KERNEL_SIGSET_BYTES ((_NSIG - 1 + 7) / 8)
 
 /* Signals raised synchronously by a fault in nsinit itself. Blocking them
  * would make the kernel kill nsinit silently instead of dumping core. */
@@ -101,9 +95,4 @@ void signals_drain(int sigfd, void (*handle)(void *ctx, const struct signalfd_si
 	} while (n == (ssize_t)sizeof(si));
 	if (n < 0 && errno != EAGAIN)
 		warn_errno("cannot read signals");
-}
-
-long signals_give_back(const sigset_t *original)
-{
-	return RAW(SYS_rt_sigprocmask, SIG_SETMASK, original, NULL, KERNEL_SIGSET_BYTES);
 }

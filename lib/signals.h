@@ -5,6 +5,11 @@
 
 #include <signal.h>
 
+/* The kernel's signal set: 64 signals, 8 bytes, on every architecture nsinit
+ * builds for but mips, which has 128 (16 bytes). _NSIG is one more than the
+ * highest signal (musl's mips says 129: rounded up, that is still 16). */
+#define KERNEL_SIGSET_BYTES ((_NSIG - 1 + 7) / 8)
+
 /* Block every signal except the fault signals the kernel raises on a bad
  * instruction or access, storing the mask nsinit was started with in
  * *original. Also resets SIGCHLD to its default disposition: ignored, the
@@ -29,9 +34,5 @@ void signals_read_once(int sigfd, void (*handle)(void *ctx, const struct signalf
 /* Read every pending signal from the signalfd and hand each to handle(ctx, si). */
 void signals_drain(int sigfd, void (*handle)(void *ctx, const struct signalfd_siginfo *si),
 		   void *ctx);
-
-/* In the command's child: give back the mask nsinit was started with.
- * Returns 0, or -errno; never touches errno (lib/rawsys.h). */
-long signals_give_back(const sigset_t *original);
 
 #endif

@@ -3,6 +3,7 @@
 
 #include "lib/clock.h"
 #include "lib/fmt.h"
+#include "lib/rawsys.h"
 
 #include <errno.h>
 #include <stdbool.h>
@@ -126,8 +127,9 @@ ssize_t sys_write_bounded(int fd, const void *buf, size_t len, int wait_ms)
 	ssize_t n;
 
 	/* A file or disk (anything seekable) never waits for a reader; pipes,
-	 * sockets and terminals are not seekable. (lseek, not fstat: musl's
-	 * fstat costs half a KiB of the static binary.) */
+	 * sockets and terminals are not seekable. (lseek, not fstat: being
+	 * seekable is the property itself, and a device that never waits,
+	 * /dev/null, is seekable where its file type says only "device".) */
 	if (lseek(fd, 0, SEEK_CUR) >= 0)
 		return sys_write(fd, buf, len);
 	/* All of it, waiting in poll(2) only, until the deadline: a line that
@@ -210,18 +212,6 @@ ssize_t sys_recvmsg(int fd, struct msghdr *msg, int flags)
 {
 	RETRY(ssize_t, recvmsg(fd, msg, flags | MSG_CMSG_CLOEXEC));
 }
-
-/* The kernel's struct clone_args, version 0 (64 bytes). */
-struct clone_args_v0 {
-	uint64_t flags;
-	uint64_t pidfd;
-	uint64_t child_tid;
-	uint64_t parent_tid;
-	uint64_t exit_signal;
-	uint64_t stack;
-	uint64_t stack_size;
-	uint64_t tls;
-};
 
 pid_t sys_clone3(uint64_t flags, int exit_signal)
 {

@@ -37,7 +37,8 @@ ssize_t sys_write_bounded(int fd, const void *buf, size_t len, int wait_ms);
  * need; the caller closes it. */
 ssize_t sys_write_nowait(int fd, int *own, const void *buf, size_t len);
 /* getdents64(2): a directory's entries as struct linux_dirent64 records,
- * without the DIR machinery (which costs the static binary fstat). */
+ * into the caller's buffer, without the DIR machinery (which allocates a
+ * DIR and its buffer for every directory opened). */
 ssize_t sys_getdents64(int fd, void *buf, size_t len);
 pid_t sys_waitpid(pid_t pid, int *status, int flags);
 int sys_waitid(idtype_t type, id_t id, siginfo_t *info, int flags);

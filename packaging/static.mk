@@ -5,17 +5,20 @@
 # SRCS, CPPFLAGS, WARNINGS and BUILD.
 #
 #   make static        build $(BUILD)/static/nsinit (stripped) for this machine
-#                      and check it (static-check below): static-pie, no
-#                      interpreter, no shared libraries, full RELRO, code apart
-#                      from data, nothing writable and executable, stack
-#                      protector, at most 96 KiB; installs what it needs
+#                      and check it (static-check below, packaging/static-check.sh):
+#                      static-pie, no interpreter, no shared libraries, full
+#                      RELRO, code apart from data, nothing writable and
+#                      executable, stack protector, at most 96 KiB; and what
+#                      the command's child refers to (packaging/child-symbols.sh);
+#                      installs what it needs
 #   make static ARCH=arm64
 #                      the same, cross-built with Debian's toolchain for that
 #                      architecture (Debian's names; x86_64 and aarch64 are
 #                      aliases of amd64 and arm64), into $(BUILD)/static-arm64/
 #   make static-all    every architecture, one after the other
 #   make static-smoke  run the native binary as PID 1 in a chroot holding
-#                      nothing but itself and a static busybox; fails unless
+#                      nothing but itself and a static busybox
+#                      (packaging/static-smoke.sh); fails unless
 #                      `ps` there shows nsinit as PID 1, the command's output
 #                      comes through, and PID 1's maps show it loaded at a
 #                      different address each run with its RELRO read-only
@@ -209,8 +212,8 @@ STATIC_MAX_SIZE ?= $(if $(filter amd64,$(STATIC_DEB_ARCH)),98304)
 # the directory of linux/, asm/ and asm-generic/ links.
 STATIC_CPPFLAGS := -isystem $(STATIC_LIBCAP)/include -isystem $(STATIC_KHDRS)
 
-.PHONY: static static-deps static-check static-smoke static-smoke-deps static-qemu check-arm64 \
-	check-arch static-all check-arches
+.PHONY: static static-deps static-check static-child-symbols static-smoke static-smoke-deps \
+	static-qemu check-arm64 check-arch static-all check-arches
 
 static: $(STATIC_BIN) static-check
 
@@ -292,61 +295,22 @@ $(STATIC_UNSTRIPPED): $(STATIC_OBJS) $(STATIC_LIBCAP_A) $(STATIC_SPECS) $(STATIC
 $(STATIC_BIN): $(STATIC_UNSTRIPPED)
 	$(STATIC_STRIP) --strip-all -R .comment -o $@ $<
 
-# Fails unless the binary is what a libc-less root can run, hardened as
-# promised. readelf reads any architecture's ELF; size and nm are the
-# target's. Each check names what it found.
-#   - `file` says static-pie; ELF type DYN (position-independent, so the
-#     kernel picks a random base); no program interpreter; no NEEDED entry
-#     (the dynamic section of a static-pie only drives rcrt1.o's relocation)
-#   - full RELRO: a GNU_RELRO segment and BIND_NOW
-#   - no segment both writable and executable, the stack included
-#   - code apart from data: the executable segment holds neither the ELF
-#     headers (offset 0) nor .rodata
-#   - stack protector: __stack_chk_fail is linked in
-#   - nsinit's sources saw libcap's <sys/capability.h>, not glibc's
-#   - the stripped size is within budget
-static-check: $(STATIC_BIN)
-	@set -e; f=$(STATIC_BIN); u=$(STATIC_UNSTRIPPED); \
-	fail() { echo "static-check: $$f: $$*" >&2; exit 1; }; \
-	desc=$$(file -b $$f); echo "file: $$desc"; \
-	case "$$desc" in *"static-pie linked"*) ;; *) fail "file does not say static-pie linked";; esac; \
-	type=$$(readelf -hW $$f | sed -n 's/^ *Type: *\([A-Z]*\).*/\1/p'); \
-	[ "$$type" = DYN ] || fail "ELF type is $$type, not DYN (not position-independent)"; \
-	phdrs=$$(readelf -lW $$f); \
-	if printf '%s\n' "$$phdrs" | grep -q INTERP; then fail "has a program interpreter"; fi; \
-	dyn=$$(readelf -dW $$f); \
-	if printf '%s\n' "$$dyn" | grep -q NEEDED; then fail "needs shared libraries: $$(printf '%s\n' "$$dyn" | grep NEEDED)"; fi; \
-	printf '%s\n' "$$phdrs" | grep -q GNU_RELRO || fail "no GNU_RELRO segment"; \
-	printf '%s\n' "$$dyn" | grep -Eq 'BIND_NOW|FLAGS_1.* NOW' || fail "not linked with -z now (no BIND_NOW)"; \
-	wx=$$(printf '%s\n' "$$phdrs" | awk '/^ +[A-Z_]+ +0x/ { n = split($$0, w, " "); f = ""; \
-		for (i = 7; i < n; i++) f = f w[i]; if (f ~ /W/ && f ~ /E/) print }'); \
-	[ -z "$$wx" ] || fail "segment both writable and executable: $$wx"; \
-	printf '%s\n' "$$phdrs" | grep -q 'GNU_STACK.* RW ' || fail "the stack is not RW only"; \
-	code=$$(printf '%s\n' "$$phdrs" | awk '$$1 == "LOAD" && $$0 ~ / R E / { print $$2; exit }'); \
-	[ -n "$$code" ] && [ "$$code" != 0x000000 ] || fail "the code segment starts at offset 0 (holds the ELF headers): linked with -z noseparate-code?"; \
-	codeidx=$$(printf '%s\n' "$$phdrs" | awk '/^ +[A-Z_]+ +0x/ { i++ } $$1 == "LOAD" && / R E / { printf "%02d", i - 1; exit }'); \
-	if printf '%s\n' "$$phdrs" | grep -E "^ +$$codeidx " | grep -q '\.rodata'; then fail "the code segment holds .rodata"; fi; \
-	$(STATIC_NM) $$u | grep -q ' __stack_chk_fail$$' || fail "no __stack_chk_fail: built without a stack protector?"; \
-	echo "elf: $$type, $$(printf '%s\n' "$$phdrs" | awk '$$1 == "LOAD" { n = split($$0, w, " "); fl = w[7]; \
-		for (i = 8; i < n; i++) fl = fl " " w[i]; f = f sep fl; sep = ", " } \
-		END { printf "LOAD segments %s", f }'), GNU_RELRO, BIND_NOW, no INTERP, no NEEDED, stack protector"; \
-	hdr=$$(echo '#include <sys/capability.h>' | \
-		$(STATIC_CC) $(STATIC_CPPFLAGS) -H -E -o /dev/null -x c - 2>&1 | sed -n 's/^\. //p'); \
-	case "$$hdr" in $(abspath $(STATIC_LIBCAP))/*|$(STATIC_LIBCAP)/*) ;; \
-		*) fail "<sys/capability.h> resolves to '$$hdr', not libcap's for musl";; esac; \
-	size=$$(stat -c %s $$f); maxsize=$(STATIC_MAX_SIZE); \
-	if [ -z "$$maxsize" ]; then \
-		align=0; n=0; for al in $$(printf '%s\n' "$$phdrs" | awk '$$1 == "LOAD" { print $$NF }'); do \
-			n=$$((n + 1)); [ $$((al)) -le $$align ] || align=$$((al)); done; \
-		maxsize=$$(($(STATIC_MAX_LOAD) + (n - 1) * align)); \
-	fi; \
-	echo "size: $$size bytes stripped (limit $$maxsize), $$(stat -c %s $$u) unstripped, $(STATIC_DEB_ARCH)"; \
-	$(STATIC_SIZE) -A $$u | awk '/^\./ && $$2 > 0 && $$3 > 0 { printf "  %-14s %6d\n", $$1, $$2 }'; \
-	[ $$size -le $$maxsize ] || fail "$$size bytes, over $$maxsize"; \
-	load=0; for z in $$(printf '%s\n' "$$phdrs" | awk '$$1 == "LOAD" { print $$5 }'); do \
-		load=$$((load + z)); done; \
-	echo "segments: $$load bytes of code and data (limit $(STATIC_MAX_LOAD))"; \
-	[ $$load -le $(STATIC_MAX_LOAD) ] || fail "the segments hold $$load bytes, over $(STATIC_MAX_LOAD)"
+# packaging/static-check.sh: fails unless the binary is what a libc-less
+# root can run, hardened as promised (static-pie, full RELRO, code apart from
+# data, nothing writable and executable, stack protector, libcap's header,
+# within budget); see its header. Then what the command's child refers to,
+# in this build's objects (packaging/child-symbols.sh; the Makefile's
+# child-symbols is the dynamic build's).
+static-check: $(STATIC_BIN) static-child-symbols
+	@STATIC_BIN=$(STATIC_BIN) STATIC_UNSTRIPPED=$(STATIC_UNSTRIPPED) STATIC_NM='$(STATIC_NM)' \
+	STATIC_SIZE='$(STATIC_SIZE)' STATIC_CC='$(STATIC_CC) $(STATIC_CPPFLAGS)' \
+	STATIC_LIBCAP=$(STATIC_LIBCAP) STATIC_MAX_LOAD=$(STATIC_MAX_LOAD) \
+	STATIC_MAX_SIZE='$(STATIC_MAX_SIZE)' STATIC_ARCH=$(STATIC_DEB_ARCH) \
+		sh packaging/static-check.sh
+
+static-child-symbols: $(CHILD_OBJS:%=$(STATIC_DIR)/%)
+	@sh packaging/child-symbols.sh $(STATIC_NM) $^
+
 # A static busybox for the smoke test's root. Debian's busybox-static is
 # installed if no busybox is; if the dynamic busybox package is installed (the
 # two conflict), the .deb is only downloaded and unpacked under $(STATIC_DIR),
@@ -373,57 +337,11 @@ static-smoke-deps: | static-deps
 	file -bL "$$bb" | grep -q 'statically linked' || { echo "static-smoke: $$bb is not static" >&2; exit 1; }; \
 	mkdir -p $(STATIC_DIR); cp -L "$$bb" $(STATIC_BUSYBOX).tmp && mv $(STATIC_BUSYBOX).tmp $(STATIC_BUSYBOX)
 
-# The root holds bin/busybox (plus its applet links), /nsinit and an empty
-# proc/. It is bind-mounted onto itself so that / is a mount point inside the
-# chroot: nsinit makes mount propagation private from / before mounting a fresh
-# /proc in its new mount namespace, and refuses (rightly) when / is not a mount.
-# The bind mount is undone on every exit path; a leftover from an interrupted
-# run is undone first, and nothing is removed while still mounted.
+# packaging/static-smoke.sh: the native binary as PID 1 in a chroot holding
+# nothing but itself and the static busybox, under $(STATIC_SMOKE_ROOT).
 static-smoke: static static-smoke-deps
 	@[ -z "$(STATIC_CROSS)" ] || { echo "static-smoke: ARCH=$(STATIC_DEB_ARCH) cannot run here; see check-arch" >&2; exit 1; }
-	@set -eu; root=$(abspath $(STATIC_SMOKE_ROOT)); \
-	mounts() { findmnt -rn -o TARGET | awk -v r="$$root" '$$0 == r || index($$0, r "/") == 1'; }; \
-	unmount() { \
-		for i in 1 2 3; do \
-			[ -n "$$(mounts)" ] || return 0; \
-			for m in $$(mounts | sort -r); do umount "$$m" 2>/dev/null || true; done; \
-		done; \
-		echo "static-smoke: cannot unmount: $$(mounts | tr '\n' ' ')" >&2; return 1; \
-	}; \
-	unmount; rm -rf "$$root"; \
-	mkdir -p "$$root/bin" "$$root/sbin" "$$root/usr/bin" "$$root/usr/sbin" "$$root/proc"; \
-	cp $(STATIC_BUSYBOX) "$$root/bin/busybox"; \
-	chroot "$$root" /bin/busybox --install -s; \
-	cp $(STATIC_BIN) "$$root/nsinit"; \
-	trap 'unmount' EXIT; trap 'exit 130' INT TERM HUP; \
-	mount --bind "$$root" "$$root"; \
-	echo "chroot $$root /nsinit -- /bin/sh -c 'ps; echo ok'"; \
-	rc=0; out=$$(timeout 30 chroot "$$root" /nsinit -- /bin/sh -c 'ps; echo ok' 2>&1) || rc=$$?; \
-	printf '%s\n' "$$out" | sed 's/^/  | /'; \
-	[ $$rc -eq 0 ] || { echo "static-smoke: exit status $$rc" >&2; exit 1; }; \
-	printf '%s\n' "$$out" | awk '$$1 == "1" && /nsinit/ { f = 1 } END { exit !f }' || \
-		{ echo "static-smoke: ps does not show nsinit as PID 1" >&2; exit 1; }; \
-	[ "$$(printf '%s\n' "$$out" | tail -n 1)" = ok ] || \
-		{ echo "static-smoke: the command's output did not come through" >&2; exit 1; }; \
-	relro=$$(readelf -lW $(STATIC_BIN) | awk '$$1 == "GNU_RELRO" { print $$3 }'); \
-	pagesz=$$(getconf PAGESIZE); prev=; \
-	for run in 1 2; do \
-		maps=$$(timeout 30 chroot "$$root" /nsinit -- /bin/cat /proc/1/maps 2>&1) || \
-			{ echo "static-smoke: cannot read PID 1's maps: $$maps" >&2; exit 1; }; \
-		base=$$(printf '%s\n' "$$maps" | awk '$$6 ~ /\/nsinit$$/ && $$3 == "00000000" { sub(/-.*/, "", $$1); print $$1; exit }'); \
-		[ -n "$$base" ] || { echo "static-smoke: /nsinit not in PID 1's maps: $$maps" >&2; exit 1; }; \
-		want=$$(( 0x$$base + ($$relro & ~($$pagesz - 1)) )); \
-		perms=$$(printf '%s\n' "$$maps" | while read -r range perms rest; do \
-			lo=$${range%-*}; hi=$${range#*-}; \
-			if [ $$((0x$$lo)) -le $$want ] && [ $$want -lt $$((0x$$hi)) ]; then echo "$$perms"; break; fi; \
-		done); \
-		echo "static-smoke: run $$run: PID 1 loaded at 0x$$base; its RELRO page is $$perms"; \
-		[ "$$perms" = r--p ] || { echo "static-smoke: the RELRO page is not read-only at run time" >&2; exit 1; }; \
-		[ "$$base" != "$$prev" ] || { echo "static-smoke: loaded at the same address twice: no ASLR" >&2; exit 1; }; \
-		prev=$$base; \
-	done; \
-	unmount; trap - EXIT; rm -rf "$$root"; \
-	echo "static-smoke: ok"
+	@sh packaging/static-smoke.sh $(STATIC_BIN) $(STATIC_BUSYBOX) $(STATIC_SMOKE_ROOT)
 
 # --- Cross: what qemu-user can run --------------------------------------
 # qemu-$(STATIC_QEMU_ARCH)-static runs the cross-built binary on this machine,

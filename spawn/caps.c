@@ -2,17 +2,19 @@
  *
  * The start path reads and sets the three sets with one capget(2) and one
  * capset(2) each (libcap's thin wrappers): no cap_t to allocate, and no
- * walk over 64 capabilities unless --cap-drop or --cap-keep asks for one. */
+ * walk over 64 capabilities unless --cap-drop or --cap-keep asks for one.
+ * The command's child sets its own sets with the raw capset(2) and the
+ * words caps_before_command() prepared (spawn/child.c): that call is no
+ * libcap use, and the child's code stays in one file, where
+ * packaging/child-symbols.sh checks everything it calls. */
 #include "spawn/caps.h"
 
 #include "lib/msg.h"
-#include "lib/rawsys.h"
 
 #include <errno.h>
 #include <string.h>
 #include <sys/capability.h>
 #include <sys/prctl.h>
-#include <sys/syscall.h>
 
 #define BIT(cap) (1ULL << (cap))
 
@@ -121,6 +123,7 @@ struct caps_failure caps_before_command(const struct caps_request *rq, bool remo
 	uint64_t needs = BIT(CAP_KILL) | (removes_files ? BIT(CAP_DAC_OVERRIDE) : 0);
 	uint64_t setid = rq->switches_ids ? BIT(CAP_SETUID) | BIT(CAP_SETGID) : 0;
 	struct caps_sets now, pid1;
+	struct __user_cap_data_struct d[2];
 	int nnp = rq->no_new_privs;
 
 	memset(plan, 0, sizeof(*plan));
@@ -140,6 +143,11 @@ struct caps_failure caps_before_command(const struct caps_request *rq, bool remo
 	 * user's, not with root's overrides. */
 	if (rq->switches_ids && rq->nonroot)
 		plan->child.effective = 0;
+	/* The child shares PID 1's memory: it gets the words capset(2) takes,
+	 * ready, and only makes the call (spawn/child.c). */
+	_Static_assert(sizeof(d) == sizeof(plan->child_capset), "capset(2)'s data");
+	to_data(&plan->child, d);
+	memcpy(plan->child_capset, d, sizeof(d));
 	pid1 = (struct caps_sets){ now.permitted & (needs | setid),
 				   now.permitted & (needs | setid | plan->child.permitted),
 				   plan->child.inheritable };
@@ -153,24 +161,6 @@ struct caps_failure caps_before_command(const struct caps_request *rq, bool remo
 	plan->pid1 = (struct caps_sets){ now.permitted & needs, now.permitted & needs, 0 };
 	plan->pid1_holds_more = !same_sets(&pid1, &plan->pid1);
 	return (struct caps_failure){ CAPS_OK, 0 };
-}
-
-long caps_in_child(const struct caps_plan *plan)
-{
-	struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
-	struct __user_cap_data_struct d[2];
-	long r;
-
-	if (!plan->child_sets)
-		return 0;
-	to_data(&plan->child, d);
-	if ((r = RAW(SYS_capset, &h, d)) < 0)
-		return r;
-	for (int cap = 0; cap < 64 && plan->ambient; cap++)
-		if ((plan->ambient & BIT(cap)) &&
-		    (r = RAW(SYS_prctl, PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, cap, 0, 0)) < 0)
-			return r;
-	return 0;
 }
 
 struct caps_failure caps_after_fork(const struct caps_plan *plan)

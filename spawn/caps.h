@@ -40,6 +40,9 @@ struct caps_sets {
 struct caps_plan {
 	bool child_sets;         /* the child sets `child` before execve */
 	struct caps_sets child;
+	uint32_t child_capset[6]; /* `child` as capset(2) takes it (two struct
+				   * __user_cap_data_struct), for the child,
+				   * which makes only the system call */
 	uint64_t ambient;        /* and raises these in its ambient set */
 	bool pid1_holds_more;    /* PID 1 goes down to `pid1` after the fork */
 	struct caps_sets pid1;
@@ -55,11 +58,6 @@ struct caps_plan {
  * does not start the command on any failure. */
 struct caps_failure caps_before_command(const struct caps_request *rq, bool removes_files,
 					struct caps_plan *plan);
-
-/* In the command's child, before execve (and after a --run-as switch): its
- * own sets, and its ambient set, where the plan says so. Returns 0, or
- * -errno; never touches errno (lib/rawsys.h). */
-long caps_in_child(const struct caps_plan *plan);
 
 /* In PID 1, once the child exists: down to what PID 1 needs, with nothing
  * inheritable and nothing ambient. */

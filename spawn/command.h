@@ -1,5 +1,6 @@
 /* Starting the command: a child that shares PID 1's memory (or a fork), then
- * execve, its outcome read in PID 1's loop. */
+ * execve, its outcome read in PID 1's loop. PID 1's side; the child's own
+ * code is spawn/child.c. */
 #ifndef NSINIT_COMMAND_H
 #define NSINIT_COMMAND_H
 
@@ -41,12 +42,13 @@ struct command_launch {
 	struct runas run_as;
 	char **envp;     /* the command's environment: environ, or a copy */
 	char listen_pid[32]; /* "LISTEN_PID=<pid>", the child writes the pid */
-	void *stack;     /* the child's own stack while it shares our memory */
+	void *stack;     /* the child's own stack while it shares our memory,
+			  * with the guard below it: the whole mapping */
 	size_t stack_size;
 };
 
-/* Start the command's child, which sets up its session, LISTEN_PID and
- * capabilities, then waits for command_go() and execs. Dies (exit 125) if
+/* Start the command's child (spawn/child.c), which waits for command_go(),
+ * then sets up its session, LISTEN_PID, ids and capabilities and execs. Dies (exit 125) if
  * it cannot; nothing runs then. */
 void command_start(const struct command_request *rq, struct command_launch *l);
 
@@ -54,7 +56,7 @@ void command_start(const struct command_request *rq, struct command_launch *l);
 int command_go(struct command_launch *l);
 
 /* How the child's execve went, once l->report is readable (it is at the
- * latest once the child is gone). Returns 0 if it succeeded (the pipe
+ * latest once the child is gone). Returns 0 if it succeeded (the socket
  * closed empty); else prints one line naming the step that failed and
  * returns the exit code: 126 or 127 for execve itself, 125 for a step
  * before it. Closes l->report; the caller reaps the child, which exits at

@@ -2,7 +2,8 @@
  * order: / recursively private first, then proc with nosuid,nodev,noexec),
  * the hostname and the loopback interface. All of it happens before the
  * command starts, so a failure is nsinit's own: one line, exit 125, or the
- * fallback to running without a namespace (main.c). */
+ * fallback to running without a namespace (be_pid1 in init/roles.c tells
+ * the relay, which runs the command itself). */
 #include "spawn/inside.h"
 
 #include "lib/errtext.h"

@@ -3,8 +3,8 @@
  * service as www-data or postgres, never as root.
  *
  * The names are looked up by PID 1, in the command's own root, before the
- * command's child exists; the child only makes three system calls with
- * what PID 1 found. Everything happens before execve, so the command never
+ * command's child exists; the child only makes four system calls with
+ * what PID 1 found (switch_ids in spawn/child.c). Everything happens before execve, so the command never
  * runs privileged, and PID 1 keeps CAP_KILL to signal it (caps.c). */
 #include "spawn/runas.h"
 
@@ -12,16 +12,13 @@
 #include "lib/sys.h"
 #include "lib/fmt.h"
 #include "lib/msg.h"
-#include "lib/rawsys.h"
 
 #include <errno.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <fcntl.h>
-#include <sys/prctl.h>
-#include <sys/syscall.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 /* /etc/passwd or /etc/group, whole, however large (a directory of
@@ -104,27 +101,6 @@ int runas_prepare(const char *spec, const char *name, struct runas *out)
 		return -1;
 	}
 	return 0;
-}
-
-long runas_in_child(const struct runas *r, int *step)
-{
-	const struct passwd_ids *ids = &r->ids;
-	long e;
-
-	/* Keep the permitted set across the uid change, so that caps.c can
-	 * still set the command's sets and raise its ambient ones; the kernel
-	 * clears the effective set itself, and execve clears this flag. */
-	*step = RUNAS_KEEPCAPS;
-	if ((e = RAW(SYS_prctl, PR_SET_KEEPCAPS, 1, 0, 0, 0)) < 0)
-		return e;
-	*step = RUNAS_GROUPS;
-	if ((e = RAW(SYS_setgroups, ids->ngroups, ids->groups)) < 0)
-		return e;
-	*step = RUNAS_GID;
-	if ((e = RAW(SYS_setresgid, ids->gid, ids->gid, ids->gid)) < 0)
-		return e;
-	*step = RUNAS_UID;
-	return RAW(SYS_setresuid, ids->uid, ids->uid, ids->uid);
 }
 
 void runas_warn(const struct runas *r, const char *name, int step, int err)

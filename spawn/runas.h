@@ -5,6 +5,8 @@
 
 #include "lib/passwd.h"
 
+/* The command's child switches to the ids itself, in this order
+ * (switch_ids in spawn/child.c); a step that fails there is one of these. */
 enum runas_step { RUNAS_KEEPCAPS = 1, RUNAS_GROUPS, RUNAS_GID, RUNAS_UID };
 
 struct runas {
@@ -17,12 +19,6 @@ struct runas {
  * the user's where it is unset or root's. Returns 0, or -1 after one line
  * naming the problem (`name` is the command's). */
 int runas_prepare(const char *spec, const char *name, struct runas *out);
-
-/* In the command's child, before its capabilities are set: the groups,
- * then the gid, then the uid, through raw system calls (libc's setuid
- * signals every thread, and the child shares PID 1's memory). Returns 0,
- * or -errno with *step the step that failed. */
-long runas_in_child(const struct runas *r, int *step);
 
 /* In PID 1: the one line for a switch that failed at `step` with err. */
 void runas_warn(const struct runas *r, const char *name, int step, int err);
