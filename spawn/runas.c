@@ -24,9 +24,9 @@
 /* /etc/passwd or /etc/group, whole, however large (a directory of
  * thousands of users is common: a line cut at a buffer's end once read
  * "svc:x:3001:3001" as uid 300, group 0); NULL if it is missing or cannot
- * be read, which passwd_resolve then says. The buffer is PID 1's until it
- * exits: what the files said is needed until the command's execve. */
-static const char *read_etc(const char *path)
+ * be read, which passwd_resolve then says. The caller frees it: what the
+ * files said is copied into the ids. */
+static char *read_etc(const char *path)
 {
 	int fd = sys_open(path, O_RDONLY | O_NOCTTY | O_NONBLOCK);
 	struct stat st;
@@ -85,11 +85,13 @@ static int set_home(const char *home)
 int runas_prepare(const char *spec, const char *name, struct runas *out)
 {
 	const char *home = getenv("HOME");
-	char err[512];
+	char *passwd = read_etc("/etc/passwd"), *group = read_etc("/etc/group"), err[512];
+	int r = passwd_resolve(spec, passwd, group, getgid(), &out->ids, err, sizeof(err));
 
 	out->spec = spec;
-	if (passwd_resolve(spec, read_etc("/etc/passwd"), read_etc("/etc/group"), getgid(),
-			   &out->ids, err, sizeof(err)) < 0) {
+	free(passwd);
+	free(group);
+	if (r < 0) {
 		warn("cannot run '%s' as '%s': %s", name, spec, err);
 		return -1;
 	}
