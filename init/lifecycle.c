@@ -160,7 +160,9 @@ static void tick(const struct lifecycle_config *c, struct lifecycle *s,
 		}
 	}
 	if (!shutting_down(s) && s->phase == PHASE_LEFTOVERS) {
-		if (in->none_left) {
+		/* Without a namespace, the caller's own children (nsinit's
+		 * before it ran the command) are reaped, never waited for. */
+		if (in->none_left || (!c->owns_namespace && in->out_of_reach)) {
 			s->phase = PHASE_DONE;
 			return;
 		}

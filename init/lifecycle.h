@@ -87,8 +87,9 @@ struct lifecycle_input {
 	int sig;          /* IN_SIGNAL, IN_STOP_DELIVERED */
 	bool stop;        /* IN_SIGNAL: TERM, INT or QUIT (sigpolicy.h) */
 	bool none_left;   /* IN_TICK: no child at all is left */
-	bool out_of_reach; /* IN_TICK, without a namespace: what is left, if
-			   * anything, is not ours to wait for */
+	bool out_of_reach; /* IN_TICK, without a namespace, once the command is
+			   * gone: what is left, if anything, is not ours to
+			   * wait for (the caller's, or beyond a procfs) */
 };
 
 /* What to do, in this order. */

@@ -165,7 +165,8 @@ static void carry_out(struct pid1 *p, const struct lifecycle_actions *a)
 		note("a second stop signal: passing %s on now",
 		     signame_format(a->forward_sig, name, sizeof(name)));
 	if (a->what & ACT_TIMED_OUT)
-		note("--timeout ran out; stopping the command");
+		note(p->command ? "--timeout ran out; stopping the command"
+				: "--timeout ran out; stopping what the command left");
 	if (a->what & ACT_FORWARD)
 		forward_to_command(p->command, a->forward_sig, p->opts->target == TARGET_GROUP,
 				   p->relay_sock < 0 && p->opts->tty_foreground);
@@ -311,7 +312,7 @@ static void run_loop(struct pid1 *p, int sigfd)
 	};
 
 	for (;;) {
-		bool none_left, shutting_down;
+		bool none_left, command_gone;
 
 		if (fds[FD_START].revents)
 			start_outcome(p);
@@ -326,13 +327,14 @@ static void run_loop(struct pid1 *p, int sigfd)
 		if (fds[FD_EVENTS].revents)
 			events_flush();
 		none_left = reap(p);
-		shutting_down = p->lc.phase == PHASE_GRACE || p->lc.phase == PHASE_KILLED;
+		command_gone = p->lc.phase == PHASE_GRACE || p->lc.phase == PHASE_KILLED ||
+			       p->lc.phase == PHASE_LEFTOVERS;
 		/* Without a namespace, what is left may be out of reach (the
 		 * caller's own children, or no procfs to find any): not ours to
 		 * wait for. */
 		decide(p, (struct lifecycle_input){
 				  .kind = IN_TICK, .none_left = none_left,
-				  .out_of_reach = shutting_down && !p->owns_namespace &&
+				  .out_of_reach = command_gone && !p->owns_namespace &&
 						  descendants_settled() && !reap_pending() });
 		if (p->lc.phase == PHASE_DONE)
 			return;

@@ -298,3 +298,19 @@ Test(subreaper, without_a_procfs_the_commands_group_is_signalled)
 		     "stderr:\n%s", S(p.err));
 	hs_cleanup(&p);
 }
+
+/* --wait-all waits for what the command left, never for the caller's own
+ * children (nsinit's before it ran the command): they are reaped as they
+ * exit. Once waited for them (and a --timeout there made it 124). */
+Test(subreaper, wait_all_never_waits_for_the_callers_children)
+{
+	struct hs_proc p;
+	long long t0 = hs_now_ms();
+
+	hs_run(&p, &(struct hs_opts){ .prefix = HS_ARGV("bash", "-c", "sleep 4 >/dev/null 2>&1 & exec \"$0\" \"$@\"") },
+	       HS_ARGV("-s", "--wait-all", "--timeout=5", "--", "sh", "-c", "exit 2"), hs_ms(20000));
+	cr_expect_eq(hs_code(&p), 2, "%s\n%s", hs_status_str(&p), S(p.err));
+	cr_expect(p.t_exit_ms - t0 < hs_ms(3000), "it waited %lld ms for the caller's child",
+		  p.t_exit_ms - t0);
+	hs_cleanup(&p);
+}

@@ -119,6 +119,12 @@ static const struct scenario scenarios[] = {
 		{ IN_SIGNAL, 3 * S, SIGHUP, false, false, false, ACT_SPREAD, SIGHUP, 0, PHASE_LEFTOVERS, NOCHECK },
 		TICK(4 * S, true, 0, PHASE_DONE, NOCHECK),
 		END } },
+	{ "-s --wait-all: the caller's own children are not waited for", {
+		.grace_us = 5 * S, .kill_is_sigkill = true, .wait_all = true, .term_as = SIGTERM }, 10 * S, {
+		{ IN_STARTED, 0, 0, false, false, false, 0, 0, 0, PHASE_RUNNING, NOCHECK },
+		{ IN_COMMAND_EXITED, 1, 0, false, false, false, 0, 0, 0, PHASE_LEFTOVERS, NOCHECK },
+		{ IN_TICK, 2, 0, false, false, true, 0, 0, 0, PHASE_DONE, NOCHECK },
+		END } },
 	{ "--wait-all with --stop-timeout: what is left outlives it", {
 		.grace_us = 5 * S, .kill_is_sigkill = true, .owns_namespace = true, .wait_all = true,
 		.stop_timeout_us = 3 * S, .term_as = SIGTERM }, 0, {
