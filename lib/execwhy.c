@@ -120,7 +120,7 @@ bool execwhy_interpreter(const unsigned char *head, size_t len, char *out, size_
 	return is_elf(head, len) && elf_interpreter(head, len, out, cap);
 }
 
-size_t execwhy_explain(const struct execwhy_facts *f, char *why, size_t len)
+static size_t explain(const struct execwhy_facts *f, char *why, size_t len)
 {
 	const char *interp = f->interpreter;
 	bool missing = f->err == ENOENT && interp && !f->interpreter_exists;
@@ -165,4 +165,15 @@ size_t execwhy_explain(const struct execwhy_facts *f, char *why, size_t len)
 	if (missing)
 		return fmt(why, len, "its #! interpreter '%s' was not found", interp);
 	return 0;
+}
+
+size_t execwhy_explain(const struct execwhy_facts *f, char *why, size_t len)
+{
+	size_t n = explain(f, why, len);
+
+	/* The interpreter's name comes from the file: a newline or a
+	 * terminal's escape in it must not split or act on the line. */
+	if (n)
+		fmt_sanitize(why);
+	return n;
 }
