@@ -35,51 +35,64 @@ static const struct timeout_case timeout_cases[] = {
 };
 
 /* --timeout: the stop signal, then after --grace the kill-child signal; 124
- * in every role, whatever the command made of the stop. */
+ * in every role, whatever the command made of the stop. The cases run at
+ * once: the suite waits for the timeout only once. (Every transition of
+ * --timeout: tests/unit/test_lifecycle.c.) */
+#define NTIMEOUT (sizeof(timeout_cases) / sizeof(timeout_cases[0]))
 Test(jobs, timeout_stops_the_tree_and_exits_124)
 {
-	for (size_t i = 0; i < sizeof(timeout_cases) / sizeof(timeout_cases[0]); i++) {
-		const struct timeout_case *c = &timeout_cases[i];
-		char script[256], path[] = "/tmp/nsinit-timeout-XXXXXX", events[64];
-		const char *argv[16];
-		size_t k = 0;
-		int fd = mkstemp(path);
+	static char scripts[NTIMEOUT][256], paths[NTIMEOUT][32], events[NTIMEOUT][48];
+	static const char *argvs[NTIMEOUT][16];
+	struct hs_proc p[NTIMEOUT];
+	long long t0 = hs_now_ms();
 
+	for (size_t i = 0; i < NTIMEOUT; i++) {
+		const struct timeout_case *c = &timeout_cases[i];
+		const char **argv = argvs[i];
+		size_t k = 0;
+		int fd;
+
+		snprintf(paths[i], sizeof paths[i], "/tmp/nsinit-timeout-XXXXXX");
+		fd = mkstemp(paths[i]);
 		cr_assert(fd >= 0);
 		close(fd);
-		snprintf(events, sizeof events, "--events=%s", path);
-		snprintf(script, sizeof script,
+		snprintf(events[i], sizeof events[i], "--events=%.31s", paths[i]);
+		snprintf(scripts[i], sizeof scripts[i],
 			 "trap '%s' TERM; sleep 1000 & echo ready; while :; do wait; done", c->trap);
 		for (size_t j = 0; c->front[j]; j++)
 			argv[k++] = c->front[j];
-		argv[k++] = events;
+		argv[k++] = events[i];
 		/* Time enough for the shell to set its trap under any load. */
 		argv[k++] = "--timeout=1s";
 		argv[k++] = "--grace=300ms";
 		argv[k++] = "--";
 		argv[k++] = "sh";
 		argv[k++] = "-c";
-		argv[k++] = script;
+		argv[k++] = scripts[i];
 		argv[k] = NULL;
-		struct hs_proc p;
-		long long t0 = hs_now_ms();
-		hs_run(&p, &(struct hs_opts){.prefix = c->prefix}, argv, hs_ms(10000));
-		long long took = hs_now_ms() - t0;
-		cr_expect_eq(hs_code(&p), 124, "`%s`: %s\nstderr:\n%s", p.argv_str,
-			     hs_status_str(&p), S(p.err));
-		cr_expect_str_eq(S(p.out), c->out, "`%s`", p.argv_str);
-		cr_expect_geq(took, 1000, "`%s` ended after %lld ms, before --timeout", p.argv_str,
-			      took);
-		char *text = hs_slurp(path);
+		hs_spawn(&p[i], &(struct hs_opts){.prefix = c->prefix}, argv);
+	}
+	for (size_t i = 0; i < NTIMEOUT; i++) {
+		const struct timeout_case *c = &timeout_cases[i];
+		char *text;
+
+		cr_expect(hs_wait(&p[i], hs_ms(10000)), "`%s` did not end", p[i].argv_str);
+		(void)hs_read_eof(&p[i], HS_BOTH, hs_ms(3000));
+		cr_expect_eq(hs_code(&p[i]), 124, "`%s`: %s\nstderr:\n%s", p[i].argv_str,
+			     hs_status_str(&p[i]), S(p[i].err));
+		cr_expect_str_eq(S(p[i].out), c->out, "`%s`", p[i].argv_str);
+		cr_expect_geq(p[i].t_exit_ms - t0, 1000, "`%s` ended after %lld ms, before --timeout",
+			      p[i].argv_str, p[i].t_exit_ms - t0);
+		text = hs_slurp(paths[i]);
 		cr_expect(text && strstr(text, "\"reason\":\"timeout\""),
-			  "`%s`: no shutdown event with reason timeout:\n%s", p.argv_str,
+			  "`%s`: no shutdown event with reason timeout:\n%s", p[i].argv_str,
 			  text ? text : "(none)");
 		cr_expect(text && strstr(text, "{\"event\":\"exit\"") &&
 				  strstr(text, "\"code\":124"),
-			  "`%s`: the exit event:\n%s", p.argv_str, text ? text : "(none)");
+			  "`%s`: the exit event:\n%s", p[i].argv_str, text ? text : "(none)");
 		free(text);
-		unlink(path);
-		hs_cleanup(&p);
+		unlink(paths[i]);
+		hs_cleanup(&p[i]);
 	}
 }
 

@@ -32,27 +32,32 @@ static const char *const roles[][2] = {
  * in each role: it must exit 0 promptly, having reaped every orphan. */
 static void expect_no_stall(const char *what, const char *const *prefix, const char *env)
 {
+	struct hs_proc p[sizeof(roles) / sizeof(roles[0])];
+
+	/* Every role at once: the suite waits for the stalled log once. */
 	for (size_t i = 0; i < sizeof(roles) / sizeof(roles[0]); i++) {
 		struct hs_opts o = { .prefix = prefix, .env = HS_ARGV(env) };
-		struct hs_proc p;
 
 		if (roles[i][1])
-			hs_spawn(&p, &o,
+			hs_spawn(&p[i], &o,
 				 HS_ARGV("-v", "--events=1", roles[i][1], "--", "sh", "-c",
 					 ORPHAN_MAKER));
 		else
-			hs_spawn(&p, &o, HS_ARGV("-v", "--events=1", "--", "sh", "-c", ORPHAN_MAKER));
+			hs_spawn(&p[i], &o,
+				 HS_ARGV("-v", "--events=1", "--", "sh", "-c", ORPHAN_MAKER));
+	}
+	for (size_t i = 0; i < sizeof(roles) / sizeof(roles[0]); i++) {
 		/* Each of the relay and PID 1 may wait one second once. */
-		cr_expect(hs_wait(&p, hs_ms(20000)), "%s, %s: nsinit stalled on its log:\n%s", what,
-			  roles[i][0], S(p.out));
-		cr_expect_eq(hs_code(&p), 0, "%s, %s: %s", what, roles[i][0], hs_status_str(&p));
-		hs_read_eof(&p, HS_OUT, hs_ms(5000));
-		cr_expect_eq(hs_count_matching(S(p.out), "\"event\":\"reaped\""), ORPHANS,
+		cr_expect(hs_wait(&p[i], hs_ms(20000)), "%s, %s: nsinit stalled on its log:\n%s",
+			  what, roles[i][0], S(p[i].out));
+		cr_expect_eq(hs_code(&p[i]), 0, "%s, %s: %s", what, roles[i][0], hs_status_str(&p[i]));
+		hs_read_eof(&p[i], HS_OUT, hs_ms(5000));
+		cr_expect_eq(hs_count_matching(S(p[i].out), "\"event\":\"reaped\""), ORPHANS,
 			     "%s, %s: PID 1 did not reap every orphan:\n%s", what, roles[i][0],
-			     S(p.out));
-		cr_expect_eq(hs_count_matching(S(p.out), "\"event\":\"exit\""), 1, "%s, %s:\n%s",
-			     what, roles[i][0], S(p.out));
-		hs_cleanup(&p);
+			     S(p[i].out));
+		cr_expect_eq(hs_count_matching(S(p[i].out), "\"event\":\"exit\""), 1,
+			     "%s, %s:\n%s", what, roles[i][0], S(p[i].out));
+		hs_cleanup(&p[i]);
 	}
 }
 

@@ -148,19 +148,23 @@ Test(untrusted, a_stopped_command_never_stops_a_python_caller)
 Test(untrusted, timeout_under_wait_all_keeps_the_grace)
 {
 	static const char *const roles[][2] = { { "namespace", "--namespace" }, { "-s", "-s" } };
+	struct hs_proc p[2];
 
+	/* Both at once: the suite waits for the timeout once. */
+	for (size_t i = 0; i < 2; i++)
+		hs_spawn(&p[i], &(struct hs_opts){ 0 },
+			 HS_ARGV(roles[i][1], "--timeout=1", "--grace=5s", "--wait-all", "--", "sh",
+				 "-c",
+				 "sh -c 'trap \"sleep 0.3; echo cleaned >&2; exit 0\" TERM; "
+				 "sleep 30 & wait' & exit 0"));
 	for (size_t i = 0; i < 2; i++) {
-		struct hs_proc p;
-
-		hs_run(&p, &(struct hs_opts){ 0 },
-		       HS_ARGV(roles[i][1], "--timeout=1", "--grace=5s", "--wait-all", "--", "sh", "-c",
-			       "sh -c 'trap \"sleep 0.3; echo cleaned >&2; exit 0\" TERM; "
-			       "sleep 30 & wait' & exit 0"),
-		       hs_ms(25000));
-		cr_expect_eq(hs_code(&p), 124, "%s: %s\n%s", roles[i][0], hs_status_str(&p), S(p.err));
-		cr_expect(strstr(S(p.err), "cleaned\n"), "%s: the orphan's cleanup was cut short:\n%s",
-			  roles[i][0], S(p.err));
-		hs_cleanup(&p);
+		cr_expect(hs_wait(&p[i], hs_ms(25000)), "%s: did not end", roles[i][0]);
+		(void)hs_read_eof(&p[i], HS_BOTH, hs_ms(3000));
+		cr_expect_eq(hs_code(&p[i]), 124, "%s: %s\n%s", roles[i][0], hs_status_str(&p[i]),
+			     S(p[i].err));
+		cr_expect(strstr(S(p[i].err), "cleaned\n"),
+			  "%s: the orphan's cleanup was cut short:\n%s", roles[i][0], S(p[i].err));
+		hs_cleanup(&p[i]);
 	}
 }
 
