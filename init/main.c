@@ -8,6 +8,7 @@
 #include "init/roles.h"
 #include "lib/signals.h"
 #include "lib/sys.h"
+#include "spawn/terminal.h"
 
 #include <signal.h>
 #include <string.h>
@@ -75,7 +76,7 @@ int main(int argc, char **argv)
 	 * terminal; timeout(1), make, CI runners and Python's subprocess leave
 	 * us in theirs, or in a session without a terminal. */
 	opts.leads_job = getpgrp() == getpid() && isatty(STDIN_FILENO) &&
-			 tcgetsid(STDIN_FILENO) == getsid(0);
+			 terminal_session(STDIN_FILENO) == getsid(0);
 	msg_set_verbosity(opts.verbosity);
 	signals_take_over(&original_mask);
 	if (opts.events)

@@ -26,12 +26,21 @@ void terminal_take_back(pid_t pgid, bool tty_foreground)
 	(void)tcsetpgrp(STDIN_FILENO, getpgrp()); /* best effort: we are leaving */
 }
 
+pid_t terminal_session(int fd)
+{
+	/* tcgetsid's ioctl, with its answer zeroed first: valgrind does not
+	 * know TIOCGSID, and would take the session for uninitialised. */
+	pid_t sid = 0;
+
+	return ioctl(fd, TIOCGSID, &sid) == 0 ? sid : -1;
+}
+
 void terminal_release(void)
 {
 	static const struct timespec now = { 0, 0 };
 	sigset_t hup;
 
-	if (!isatty(STDIN_FILENO) || getsid(0) != getpid() || tcgetsid(STDIN_FILENO) != getpid())
+	if (!isatty(STDIN_FILENO) || getsid(0) != getpid() || terminal_session(STDIN_FILENO) != getpid())
 		return;
 	if (ioctl(STDIN_FILENO, TIOCNOTTY) < 0) {
 		warn_errno("cannot give up the terminal for the command's session");

@@ -16,6 +16,9 @@ void terminal_give_to(pid_t pgid, bool tty_foreground);
  * take it back for our group, so the caller's shell finds its job there. */
 void terminal_take_back(pid_t pgid, bool tty_foreground);
 
+/* The session whose controlling terminal fd is, or -1 (tcgetsid). */
+pid_t terminal_session(int fd);
+
 /* dumb-init's setsid mode as a session leader with stdin as its controlling
  * terminal (a container's PID 1): give the terminal up, so that the
  * command's new session can take it, and swallow the SIGHUP and SIGCONT
