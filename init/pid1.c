@@ -145,7 +145,7 @@ static void hand_off(struct pid1 *p, pid_t command)
 }
 
 /* Carry out what lifecycle_decide() said, in its order. */
-static void carry_out(struct pid1 *p, const struct lifecycle_actions *a)
+static void carry_out(struct pid1 *p, const struct lifecycle_actions *a, uint64_t now)
 {
 	char name[SIGNAME_MAX];
 
@@ -181,7 +181,7 @@ static void carry_out(struct pid1 *p, const struct lifecycle_actions *a)
 	if ((a->what & ACT_WARN_DAEMONS) && p->proc_fd >= 0)
 		daemons_warn(p->proc_fd);
 	if (a->what & ACT_SHUTDOWN)
-		shutdown_begin(&p->sd, a->reason);
+		shutdown_begin(&p->sd, a->reason, now);
 	if (a->what & ACT_KILL)
 		shutdown_kill(&p->sd, a->what & ACT_GRACE_OVER);
 }
@@ -193,7 +193,7 @@ static void decide(struct pid1 *p, struct lifecycle_input in)
 
 	in.now = clock_now_us();
 	a = lifecycle_decide(&p->cfg, &p->lc, &in);
-	carry_out(p, &a);
+	carry_out(p, &a, in.now);
 	if (in.kind == IN_TICK)
 		p->wake_at = a.wake_at;
 }

@@ -67,14 +67,14 @@ static const struct {
 	[REASON_NOT_STARTED] = { "not_started", "the command did not start" },
 };
 
-void shutdown_begin(struct shutdown *sd, enum shutdown_reason reason)
+void shutdown_begin(struct shutdown *sd, enum shutdown_reason reason, uint64_t now)
 {
 	const char *why = reasons[reason].sentence;
 	int sig = sd->kill_signal;
 	char name[SIGNAME_MAX];
 
 	sd->begun = true;
-	sd->start_us = clock_now_us();
+	sd->start_us = now;
 	note("shutdown: %s; sending %s to what is left", why, signame_format(sig, name, sizeof(name)));
 	if (sd->owns_namespace) {
 		if (events_fd() >= 0)

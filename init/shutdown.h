@@ -22,8 +22,9 @@ struct shutdown {
 void shutdown_signal_all(bool owns_namespace, int sig);
 
 /* The kill-child signal to everything left (and SIGCONT, so that a stopped
- * process does not sit on it), with the -v line and the event. */
-void shutdown_begin(struct shutdown *sd, enum shutdown_reason why);
+ * process does not sit on it), with the -v line and the event. now: when
+ * it was decided, which the grace period counts from too. */
+void shutdown_begin(struct shutdown *sd, enum shutdown_reason why, uint64_t now);
 /* SIGKILL to everything left; grace_over: say why, once. */
 void shutdown_kill(const struct shutdown *sd, bool grace_over);
 /* n more processes were reaped. */
