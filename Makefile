@@ -41,7 +41,7 @@ OBJS := $(SRCS:%.c=$(BUILD)/%.o)
 
 # Unit tests compile the files under test directly, with the test files.
 UNIT_TESTS   := $(wildcard tests/unit/*.c)
-UNIT_SUBJECT := init/lifecycle.c lib/num.c lib/outq.c lib/clock.c lib/errtext.c lib/fmt.c lib/msg.c lib/sys.c lib/signame.c lib/sigpolicy.c \
+UNIT_SUBJECT := init/lifecycle.c init/linkq.c spawn/link.c lib/num.c lib/outq.c lib/clock.c lib/errtext.c lib/fmt.c lib/msg.c lib/sys.c lib/signame.c lib/sigpolicy.c \
                 lib/duration.c lib/exitcode.c init/options.c init/environment.c lib/capname.c init/lineage.c \
                 lib/execwhy.c lib/passwd.c
 ITEST_SRCS   := $(wildcard tests/integration/*.c) tests/harness/core.c
@@ -93,12 +93,16 @@ unit: deps $(BUILD)/unit-tests
 
 # NSINIT_BIN: the binary under test (e.g. build/static/nsinit after make static).
 NSINIT_BIN ?= $(BUILD)/nsinit
+# ITEST_JOBS: tests run at once. Most of a test's time is spent waiting on
+# nsinit's timers and children, so twice as many jobs as a 2-core machine's
+# CPUs keeps both busy; a slower wrapper (valgrind) asks for fewer.
+ITEST_JOBS ?= 6
 
 integration: deps $(NSINIT_BIN) $(BUILD)/integration-tests $(BUILD)/probe $(BUILD)/noclone3
 	NSINIT=$(abspath $(NSINIT_BIN)) NSINIT_PROBE=$(abspath $(BUILD)/probe) \
 	NSINIT_NOCLONE3=$(abspath $(BUILD)/noclone3) NSINIT_TTY_CHECK=$(abspath tests/tty/tty_check.py) \
 	NSINIT_SANITIZED=$(SANITIZE) \
-	$(BUILD)/integration-tests
+	$(BUILD)/integration-tests --jobs $(ITEST_JOBS)
 
 # The command's child shares PID 1's memory until execve: its object
 # (spawn/child.o), and the helpers it calls, may refer to nothing outside

@@ -15,9 +15,9 @@
 #include "init/forward.h"
 #include "lib/jobstats.h"
 #include "init/lifecycle.h"
+#include "init/linkq.h"
 #include "spawn/link.h"
 #include "lib/msg.h"
-#include "lib/outq.h"
 #include "lib/procstat.h"
 #include "init/reap.h"
 #include "spawn/runas.h"
@@ -57,8 +57,7 @@ struct pid1 {
 	uint64_t start_us;    /* when the command started */
 	unsigned reaped;      /* every child reaped, the command included */
 	pid_t self;           /* our pid, asked once: musl does not cache it */
-	int relay_sock;       /* the socket to the relay, or -1 */
-	struct outq to_relay; /* messages the socket had no room for yet */
+	struct linkq to_relay; /* the socket to the relay (or -1), and what waits */
 	int proc_fd;          /* our namespace's /proc, for names, or -1 */
 	struct shutdown sd;
 };
@@ -67,59 +66,12 @@ enum { FD_SIGNALS, FD_RELAY, FD_START, FD_EVENTS, NFDS };
 
 static void start_outcome(struct pid1 *p);
 
-static void close_fd(int fd)
-{
-	(void)close(fd);
-}
-
-/* Send what waits for the relay, as far as its socket has room; the loop
- * polls for more room while something waits. */
-static void relay_flush(struct pid1 *p)
-{
-	const void *head;
-	size_t len;
-	int fd;
-
-	while ((head = outq_peek(&p->to_relay, &len, &fd))) {
-		if (link_send_packed(p->relay_sock, head, len, fd) < 0) {
-			if (errno == EAGAIN)
-				return;
-			/* Not a full socket, nor the relay gone (that is 0):
-			 * nothing more can go. */
-			warn_errno("cannot write to the relay");
-			(void)outq_clear(&p->to_relay, close_fd);
-			return;
-		}
-		fd = outq_advance(&p->to_relay, len);
-		if (fd >= 0)
-			close(fd);
-	}
-}
-
+/* Everything for the relay goes through its queue (linkq.h): PID 1 never
+ * blocks on the relay, and drops nothing when the relay is slow. At the
+ * end, linkq_flush_all() sends what waits before PID 1 exits. */
 static int to_relay(struct pid1 *p, int type, int value, const void *payload, size_t len, int fd)
 {
-	static struct link_msg m; /* static: a small stack must not cost PID 1 */
-
-	if (outq_push(&p->to_relay, &m, link_pack(&m, type, value, 0, payload, len), fd) < 0)
-		return -1;
-	relay_flush(p);
-	return 0;
-}
-
-/* At the end: everything queued goes before PID 1 exits. The relay reads
- * its end as long as it lives; once it is gone, sends succeed (EPIPE). */
-static void relay_flush_all(struct pid1 *p)
-{
-	relay_flush(p);
-	while (!outq_empty(&p->to_relay)) {
-		struct pollfd pfd = { .fd = p->relay_sock, .events = POLLOUT };
-
-		if (sys_poll(&pfd, 1, -1) < 0) {
-			warn_errno("cannot wait for the relay");
-			return;
-		}
-		relay_flush(p);
-	}
+	return linkq_send(&p->to_relay, type, value, payload, len, fd);
 }
 
 /* With a relay, PID 1's events go to the relay, which writes them: one
@@ -169,7 +121,7 @@ static void carry_out(struct pid1 *p, const struct lifecycle_actions *a, uint64_
 				: "--timeout ran out; stopping what the command left");
 	if (a->what & ACT_FORWARD)
 		forward_to_command(p->command, a->forward_sig, p->opts->target == TARGET_GROUP,
-				   p->relay_sock < 0 && p->opts->tty_foreground);
+				   p->to_relay.sock < 0 && p->opts->tty_foreground);
 	if (a->what & ACT_SPREAD) {
 		note("forwarded %s to every process left",
 		     signame_format(a->spread_sig, name, sizeof(name)));
@@ -202,7 +154,7 @@ static void decide(struct pid1 *p, struct lifecycle_input in)
 static void on_signal(void *ctx, const struct signalfd_siginfo *si)
 {
 	struct pid1 *p = ctx;
-	const struct sig_view view = { .relay = false, .has_relay = p->relay_sock >= 0,
+	const struct sig_view view = { .relay = false, .has_relay = p->to_relay.sock >= 0,
 				       .self = p->self };
 	struct sig_decision d = sigpolicy_decide(&p->opts->rules, &view, (int)si->ssi_signo,
 						 si->ssi_code, (pid_t)si->ssi_pid);
@@ -221,7 +173,7 @@ static void on_signal(void *ctx, const struct signalfd_siginfo *si)
  * a CI runner), and a stop there would freeze the caller. */
 static void command_stopped(struct pid1 *p)
 {
-	if (p->relay_sock < 0 || !p->opts->leads_job)
+	if (p->to_relay.sock < 0 || !p->opts->leads_job)
 		return;
 	note("the command stopped; telling the relay");
 	(void)to_relay(p, LINK_STOPPED, 0, NULL, 0, -1);
@@ -249,7 +201,7 @@ static bool relay_message(struct pid1 *p)
 	pid_t sender;
 	int fd, got;
 
-	while ((got = link_recv(p->relay_sock, &m, &fd, &sender)) == 1) {
+	while ((got = link_recv(p->to_relay.sock, &m, &fd, &sender)) == 1) {
 		if (fd >= 0)
 			close(fd);
 		if (m.type == LINK_JOB_STOPPED || m.type == LINK_JOB_RUNNING) {
@@ -306,7 +258,7 @@ static void run_loop(struct pid1 *p, int sigfd)
 {
 	struct pollfd fds[NFDS] = {
 		[FD_SIGNALS] = { .fd = sigfd, .events = POLLIN },
-		[FD_RELAY] = { .fd = p->relay_sock, .events = POLLIN },
+		[FD_RELAY] = { .fd = p->to_relay.sock, .events = POLLIN },
 		[FD_START] = { .fd = p->launch.report, .events = POLLIN },
 		[FD_EVENTS] = { .fd = -1, .events = POLLOUT },
 	};
@@ -319,7 +271,7 @@ static void run_loop(struct pid1 *p, int sigfd)
 		if (fds[FD_SIGNALS].revents)
 			signals_drain(sigfd, on_signal, p);
 		if ((fds[FD_RELAY].revents & POLLOUT) && !(fds[FD_RELAY].revents & POLLHUP))
-			relay_flush(p);
+			linkq_flush(&p->to_relay);
 		if ((fds[FD_RELAY].revents & ~POLLOUT) && !relay_message(p)) {
 			fds[FD_RELAY].fd = -1;
 			decide(p, (struct lifecycle_input){ .kind = IN_RELAY_GONE });
@@ -341,7 +293,7 @@ static void run_loop(struct pid1 *p, int sigfd)
 		/* Until execve's outcome is known (reaping may read it). */
 		fds[FD_START].fd = p->launch.report;
 		/* Room for what waits: for the relay, or in the events file. */
-		fds[FD_RELAY].events = POLLIN | (outq_empty(&p->to_relay) ? 0 : POLLOUT);
+		fds[FD_RELAY].events = POLLIN | (linkq_waiting(&p->to_relay) ? POLLOUT : 0);
 		fds[FD_EVENTS].fd = events_pending() ? events_poll_fd() : -1;
 		if (sys_poll(fds, NFDS, p->wake_at ? clock_poll_ms(p->wake_at) : -1) < 0) {
 			/* Only EINVAL/ENOMEM are possible: warn, and keep reaping. */
@@ -411,7 +363,7 @@ static int start(struct pid1 *p, const sigset_t *original_mask, bool removes_pid
 	if (run_as)
 		want.nonroot = ids.ids.uid != 0;
 	f = caps_before_command(&want, removes_pid_file, &plan);
-	const struct command_request rq = command_request(p->opts, original_mask, p->relay_sock,
+	const struct command_request rq = command_request(p->opts, original_mask, p->to_relay.sock,
 							  &plan, run_as ? &ids : NULL);
 
 	if (f.step != CAPS_OK) {
@@ -471,7 +423,7 @@ static void start_outcome(struct pid1 *p)
 	decide(p, (struct lifecycle_input){ .kind = IN_STARTED });
 	/* With a relay, the relay writes command_started; without one, PID 1
 	 * reports the start (and later the exit) itself. */
-	if (p->relay_sock >= 0)
+	if (p->to_relay.sock >= 0)
 		hand_off(p, p->launch.pid);
 	else
 		event_one_int("command_started", "pid", p->launch.pid);
@@ -493,7 +445,7 @@ int pid1_run(const struct options *opts, const sigset_t *original_mask, int rela
 		},
 		.self = getpid(),
 		.owns_namespace = getpid() == 1,
-		.relay_sock = relay_sock,
+		.to_relay = LINKQ_INIT(relay_sock, "the relay"),
 		.proc_fd = -1,
 		.launch = { .pid = 0, .report = -1 },
 		.sd = { .kill_signal = opts->kill_signal, .owns_namespace = getpid() == 1 },
@@ -574,8 +526,8 @@ int pid1_run(const struct options *opts, const sigset_t *original_mask, int rela
 	} else {
 		if (to_relay(&p, LINK_REAPED, (int)p.reaped, NULL, 0, -1) < 0)
 			warn("cannot tell the relay how many processes were reaped: out of memory");
-		relay_flush_all(&p);
-		free(p.to_relay.buf);
+		linkq_flush_all(&p.to_relay);
+		linkq_free(&p.to_relay);
 	}
 	return code;
 }

@@ -7,6 +7,7 @@
  * group (-g), signals go to PID 1 over the link. */
 #include "init/relay.h"
 
+#include "init/linkq.h"
 #include "lib/clock.h"
 #include "lib/events.h"
 #include "lib/exitcode.h"
@@ -36,7 +37,7 @@ enum { FD_SIGNALS, FD_LINK, FD_EVENTS, NFDS };
 
 struct relay {
 	const struct relay_request *rq;
-	int sock;           /* the link to PID 1 */
+	struct linkq to_pid1; /* the link to PID 1, and what waits to go */
 	bool link_open;     /* PID 1 has not closed its end */
 	pid_t self;         /* our pid, asked once: musl does not cache it */
 	bool is_init;       /* we are PID 1 of our own namespace: reap everything */
@@ -82,7 +83,7 @@ static void via_pid1(struct relay *r, const struct sig_decision *d, int original
 
 	signame_format(original, name, sizeof(name));
 	if ((original == SIGCONT || from_terminal) && r->link_open &&
-	    link_send(r->sock, d->stop ? LINK_STOP : LINK_SIGNAL, d->sig, 0, NULL, 0, -1) == 0) {
+	    linkq_send(&r->to_pid1, d->stop ? LINK_STOP : LINK_SIGNAL, d->sig, NULL, 0, -1) == 0) {
 		note("forwarded %s to PID 1", name);
 		return;
 	}
@@ -130,8 +131,7 @@ static void forward(struct relay *r, const struct signalfd_siginfo *si)
 	}
 	if (!r->rq->to_group && !(d.stop && r->rq->hold_stops) && send_direct(r, d.sig, name)) {
 		if (d.stop && r->link_open)
-			(void)link_send(r->sock, LINK_STOP_DELIVERED, d.sig, 0,
-					NULL, 0, -1);
+			(void)linkq_send(&r->to_pid1, LINK_STOP_DELIVERED, d.sig, NULL, 0, -1);
 		return;
 	}
 	via_pid1(r, &d, (int)si->ssi_signo, si->ssi_code == SI_KERNEL);
@@ -151,7 +151,7 @@ static void let_go(struct relay *r)
 	if (r->let_go)
 		return;
 	r->let_go = true;
-	sys_close_all_but((int[]){ r->sock, events_fd(), events_poll_fd(), r->sigfd, r->command_fd,
+	sys_close_all_but((int[]){ r->to_pid1.sock, events_fd(), events_poll_fd(), r->sigfd, r->command_fd,
 				   r->pidfile_dirfd },
 			  6);
 	if (chdir("/") < 0)
@@ -193,10 +193,13 @@ static void command_stopped(struct relay *r)
 	if (!r->rq->leads_job)
 		return;
 	note("the command stopped; so does the relay, as its shell's job");
-	(void)link_send(r->sock, LINK_JOB_STOPPED, 0, 0, NULL, 0, -1);
+	(void)linkq_send(&r->to_pid1, LINK_JOB_STOPPED, 0, NULL, 0, -1);
+	/* PID 1 must know before the relay sleeps: it reads its end as long
+	 * as it lives, so this wait is short. */
+	linkq_flush_all(&r->to_pid1);
 	if (kill(r->self, SIGSTOP) < 0)
 		warn_errno("cannot stop the relay");
-	(void)link_send(r->sock, LINK_JOB_RUNNING, 0, 0, NULL, 0, -1);
+	(void)linkq_send(&r->to_pid1, LINK_JOB_RUNNING, 0, NULL, 0, -1);
 }
 
 /* Messages from PID 1. Returns false once PID 1 has closed the socket.
@@ -210,7 +213,7 @@ static bool take_messages(struct relay *r)
 	pid_t sender;
 	int fd, got;
 
-	while ((got = link_recv(r->sock, &m, &fd, &sender)) == 1) {
+	while ((got = link_recv(r->to_pid1.sock, &m, &fd, &sender)) == 1) {
 		/* The command's pid as we see it, learned one way: the
 		 * kernel names the sender of the child's hello. Only PID 1
 		 * and its children before their execve hold PID 1's end (it
@@ -318,11 +321,12 @@ static void wait_and_handle(struct relay *r)
 {
 	struct pollfd fds[NFDS] = {
 		[FD_SIGNALS] = { .fd = r->sigfd, .events = POLLIN },
-		[FD_LINK] = { .fd = r->link_open ? r->sock : -1, .events = POLLIN },
+		[FD_LINK] = { .fd = r->link_open ? r->to_pid1.sock : -1,
+			      .events = POLLIN | (linkq_waiting(&r->to_pid1) ? POLLOUT : 0) },
 		[FD_EVENTS] = { .fd = events_pending() ? events_poll_fd() : -1, .events = POLLOUT },
 	};
-	bool link_news = r->link_open &&
-			 (r->command_fd < 0 || events_fd() >= 0 || r->rq->leads_job);
+	bool link_news = r->link_open && (r->command_fd < 0 || events_fd() >= 0 ||
+					  r->rq->leads_job || linkq_waiting(&r->to_pid1));
 
 	if (!link_news && !events_pending()) {
 		signals_read_once(r->sigfd, forward_one_cb, r);
@@ -330,8 +334,10 @@ static void wait_and_handle(struct relay *r)
 	}
 	if (sys_poll(fds, NFDS, -1) < 0)
 		warn_errno("poll failed");
+	if ((fds[FD_LINK].revents & POLLOUT) && !(fds[FD_LINK].revents & POLLHUP))
+		linkq_flush(&r->to_pid1);
 	/* Closed by PID 1: our end stays open all the same, as PID 1 watches it. */
-	if (fds[FD_LINK].revents && !take_messages(r))
+	if ((fds[FD_LINK].revents & ~POLLOUT) && !take_messages(r))
 		r->link_open = false;
 	if (fds[FD_EVENTS].revents)
 		events_flush();
@@ -343,9 +349,9 @@ static void wait_and_handle(struct relay *r)
 void relay_run(const struct relay_request *rq, pid_t pid1, int sock, struct relay_result *res)
 {
 	/* pid1_changed starts true: PID 1 may have exited before the loop. */
-	struct relay r = { .rq = rq, .sock = sock, .link_open = true, .self = getpid(),
-			   .pid1_changed = true, .pid1 = pid1, .command_fd = -1,
-			   .pidfile_dirfd = -1, .res = res };
+	struct relay r = { .rq = rq, .to_pid1 = LINKQ_INIT(sock, "PID 1"), .link_open = true,
+			   .self = getpid(), .pid1_changed = true, .pid1 = pid1,
+			   .command_fd = -1, .pidfile_dirfd = -1, .res = res };
 	struct pidfile pf = PIDFILE_NONE;
 	uint64_t start_us = clock_now_us();
 	struct job_stats stats;
@@ -372,6 +378,7 @@ void relay_run(const struct relay_request *rq, pid_t pid1, int sock, struct rela
 	/* PID 1's last events (command_exited, shutdown) are still queued. */
 	if (r.link_open)
 		(void)take_messages(&r);
+	linkq_free(&r.to_pid1);
 	pidfile_remove(&pf);
 	res->code = code;
 	if (res->fall_back) {

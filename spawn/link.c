@@ -91,8 +91,9 @@ int link_send_packed(int sock, const void *packed, size_t size, int fd)
 		c->cmsg_len = CMSG_LEN(sizeof(int));
 		memcpy(CMSG_DATA(c), &fd, sizeof(int));
 	}
-	/* EPIPE: the other side is gone, which its own loop sees on its own. */
-	if (sys_sendmsg(sock, &msg, MSG_DONTWAIT) < 0 && errno != EPIPE)
+	/* EPIPE: the other side is gone, which its own loop sees on its own;
+	 * ECONNRESET: the same, said once, when it left messages unread. */
+	if (sys_sendmsg(sock, &msg, MSG_DONTWAIT) < 0 && errno != EPIPE && errno != ECONNRESET)
 		return -1;
 	return 0;
 }
