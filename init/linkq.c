@@ -43,7 +43,7 @@ int linkq_send(struct linkq *l, int type, int value, const void *payload, size_t
 {
 	static struct link_msg m; /* static: a small stack must not pay for it */
 
-	if (outq_push(&l->q, &m, link_pack(&m, type, value, 0, payload, len), fd) < 0)
+	if (outq_push(&l->q, &m, link_pack(&m, type, value, payload, len), fd) < 0)
 		return -1;
 	linkq_flush(l);
 	return 0;

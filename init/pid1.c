@@ -52,7 +52,6 @@ struct pid1 {
 			       * (the code), or START_KILLED */
 	pid_t command_group;  /* the process group it led (its first pid) */
 	int command_status;   /* its wait status, once it has exited */
-	bool owns_namespace;  /* PID 1 of a PID namespace: kill(-1) means exactly it */
 	bool relay_stopped;   /* the relay stopped itself as its job's leader */
 	uint64_t start_us;    /* when the command started */
 	unsigned reaped;      /* every child reaped, the command included */
@@ -125,7 +124,7 @@ static void carry_out(struct pid1 *p, const struct lifecycle_actions *a, uint64_
 	if (a->what & ACT_SPREAD) {
 		note("forwarded %s to every process left",
 		     signame_format(a->spread_sig, name, sizeof(name)));
-		shutdown_signal_all(p->owns_namespace, a->spread_sig);
+		shutdown_signal_all(p->cfg.owns_namespace, a->spread_sig);
 	}
 	if (a->what & ACT_IGNORE)
 		note("ignored %s: the command has exited",
@@ -225,7 +224,7 @@ static bool relay_message(struct pid1 *p)
 static bool reap(struct pid1 *p)
 {
 	struct reap_request rq = {
-		.proc = p->owns_namespace ? p->proc_fd : descendants_fd(),
+		.proc = p->cfg.owns_namespace ? p->proc_fd : descendants_fd(),
 		.want_names = msg_verbosity() >= 1 || p->opts->warn_reaped || events_fd() >= 0,
 		.warn_reaped = p->opts->warn_reaped,
 	};
@@ -286,7 +285,7 @@ static void run_loop(struct pid1 *p, int sigfd)
 		 * wait for. */
 		decide(p, (struct lifecycle_input){
 				  .kind = IN_TICK, .none_left = none_left,
-				  .out_of_reach = command_gone && !p->owns_namespace &&
+				  .out_of_reach = command_gone && !p->cfg.owns_namespace &&
 						  descendants_settled() && !reap_pending() });
 		if (p->lc.phase == PHASE_DONE)
 			return;
@@ -393,7 +392,7 @@ static int start(struct pid1 *p, const sigset_t *original_mask, bool removes_pid
  * Without a procfs to ask, it counts as started. */
 static bool died_before_execve(const struct pid1 *p)
 {
-	int proc = p->owns_namespace ? p->proc_fd : descendants_fd();
+	int proc = p->cfg.owns_namespace ? p->proc_fd : descendants_fd();
 	struct procstat st;
 
 	return proc >= 0 && procstat_read(proc, p->launch.pid, &st) &&
@@ -432,6 +431,9 @@ static void start_outcome(struct pid1 *p)
 int pid1_run(const struct options *opts, const sigset_t *original_mask, int relay_sock,
 	     int pidfile_dirfd)
 {
+	/* PID 1 of a PID namespace: kill(-1) means exactly it. The decisions
+	 * (cfg) and the shutdown that carries them out both need to know. */
+	const bool owns_namespace = getpid() == 1;
 	struct pid1 p = {
 		.opts = opts,
 		.cfg = {
@@ -440,15 +442,14 @@ int pid1_run(const struct options *opts, const sigset_t *original_mask, int rela
 			.grace_us = opts->grace_us,
 			.wait_all = opts->wait_all,
 			.kill_is_sigkill = opts->kill_signal == SIGKILL,
-			.owns_namespace = getpid() == 1,
+			.owns_namespace = owns_namespace,
 			.term_as = opts->rules.rewrite[SIGTERM],
 		},
 		.self = getpid(),
-		.owns_namespace = getpid() == 1,
 		.to_relay = LINKQ_INIT(relay_sock, "the relay"),
 		.proc_fd = -1,
 		.launch = { .pid = 0, .report = -1 },
-		.sd = { .kill_signal = opts->kill_signal, .owns_namespace = getpid() == 1 },
+		.sd = { .kill_signal = opts->kill_signal, .owns_namespace = owns_namespace },
 	};
 	int sigfd = signals_open_fd(), code;
 
@@ -456,7 +457,7 @@ int pid1_run(const struct options *opts, const sigset_t *original_mask, int rela
 	 * claim them, so that they are reaped and reached at shutdown. The
 	 * walk that finds them needs a procfs of this PID namespace, which may
 	 * take CAP_SYS_ADMIN: before the capabilities go. */
-	if (!p.owns_namespace) {
+	if (!p.cfg.owns_namespace) {
 		descendants_init();
 		if (prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0)
 			warn_errno("cannot become a child subreaper; orphans will escape");
@@ -487,19 +488,19 @@ int pid1_run(const struct options *opts, const sigset_t *original_mask, int rela
 	if (relay_sock >= 0)
 		events_set_sink(event_to_relay, &p);
 	p.command_group = p.command;
-	if (!p.owns_namespace)
+	if (!p.cfg.owns_namespace)
 		descendants_set_command(p.command);
 	p.lc = lifecycle_start(opts->timeout_us ? p.start_us + opts->timeout_us : 0);
 	if (chdir("/") < 0)
 		warn_errno("cannot change directory to /");
 	/* Our namespace's /proc (PID 1 of it: it shows exactly our processes)
 	 * for the names of what we reap. */
-	if (p.owns_namespace)
+	if (p.cfg.owns_namespace)
 		p.proc_fd = own_proc();
 	/* Ours: the signalfd, the relay's socket, the events channel, the pid
 	 * file's directory, a procfs and the command's report socket. */
 	sys_close_all_but((int[]){ sigfd, relay_sock, events_fd(), events_poll_fd(), pidfile_dirfd,
-				   p.owns_namespace ? p.proc_fd : descendants_fd(),
+				   p.cfg.owns_namespace ? p.proc_fd : descendants_fd(),
 				   p.launch.report },
 			  7);
 

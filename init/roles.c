@@ -58,7 +58,7 @@ static int be_pid1(const struct options *opts, const sigset_t *original_mask,
 	if (!no_proc || !may_fall_back)
 		die("%s", why);
 	/* The relay runs the command itself, without a namespace. */
-	(void)link_send(sock, LINK_FALLBACK, 0, 0, why, strlen(why), -1);
+	(void)link_send(sock, LINK_FALLBACK, 0, why, strlen(why), -1);
 	return EXIT_NSINIT_FAILED;
 }
 

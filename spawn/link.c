@@ -56,14 +56,13 @@ size_t link_hello(struct link_msg *m)
 	return HEADER_LEN;
 }
 
-size_t link_pack(struct link_msg *m, int type, int value, int flags, const void *payload,
+size_t link_pack(struct link_msg *m, int type, int value, const void *payload,
 		 size_t len)
 {
 	if (len > sizeof(m->payload))
 		len = sizeof(m->payload);
 	m->type = type;
 	m->value = value;
-	m->flags = flags;
 	m->len = (uint32_t)len;
 	if (len)
 		memcpy(m->payload, payload, len);
@@ -98,12 +97,12 @@ int link_send_packed(int sock, const void *packed, size_t size, int fd)
 	return 0;
 }
 
-int link_send(int sock, int type, int value, int flags, const void *payload, size_t len,
+int link_send(int sock, int type, int value, const void *payload, size_t len,
 	      int fd)
 {
 	struct link_msg m;
 
-	return link_send_packed(sock, &m, link_pack(&m, type, value, flags, payload, len), fd);
+	return link_send_packed(sock, &m, link_pack(&m, type, value, payload, len), fd);
 }
 
 int link_recv(int sock, struct link_msg *m, int *fd, pid_t *sender)

@@ -66,7 +66,6 @@ enum link_type {
 struct link_msg {
 	int32_t type;
 	int32_t value;
-	int32_t flags;
 	uint32_t len; /* of payload */
 	char payload[LINK_PAYLOAD_MAX];
 };
@@ -74,7 +73,7 @@ struct link_msg {
 /* Send a message with len bytes of payload, with fd attached if fd >= 0.
  * Never blocks. Returns 0 (also when the other side is gone, which its own
  * loop sees), or -1 with errno (EAGAIN: the socket is full). */
-int link_send(int sock, int type, int value, int flags, const void *payload, size_t len,
+int link_send(int sock, int type, int value, const void *payload, size_t len,
 	      int fd);
 
 /* A LINK_HELLO message into *m, for the command's child, which shares PID
@@ -83,9 +82,9 @@ int link_send(int sock, int type, int value, int flags, const void *payload, siz
 size_t link_hello(struct link_msg *m);
 
 /* The same in two steps, for a sender that queues what the socket has no
- * room for (PID 1): the message into *m, returning its size; then the
+ * room for (init/linkq.c): the message into *m, returning its size; then the
  * sending of those bytes, with their fd. */
-size_t link_pack(struct link_msg *m, int type, int value, int flags, const void *payload,
+size_t link_pack(struct link_msg *m, int type, int value, const void *payload,
 		 size_t len);
 int link_send_packed(int sock, const void *packed, size_t size, int fd);
 
