@@ -25,6 +25,10 @@
 #   BENCH_CONFIGS        only these configurations (e.g. tini,catatonit-plain;
 #                        nsinit and unshare always stay, as references)
 #   BENCH_OUT            where bench.md goes (docs)
+#   BENCH_BASE           a commit to measure against, alike and in the same
+#                        rounds (e.g. BENCH_BASE=c3660c7): its static nsinit is
+#                        built in $(BUILD)/bench/base-COMMIT; the targets gain
+#                        "no slower than the base" rows
 
 ifndef BENCH_MK_FILE
 BENCH_MK_FILE := $(lastword $(MAKEFILE_LIST))
@@ -46,6 +50,8 @@ BENCH_SHUTDOWN_RUNS ?= 30
 BENCH_LEFT          ?= 100
 BENCH_ONLY          ?=
 BENCH_CONFIGS       ?=
+BENCH_BASE          ?=
+BENCH_BASE_BIN      := $(if $(BENCH_BASE),$(BENCH_DIR)/base-$(BENCH_BASE)/build/static/nsinit)
 
 .PHONY: bench bench-deps
 
@@ -74,12 +80,21 @@ $(BENCH_DIR)/bench-%: tests/bench/bench_%.c tests/bench/common.h
 # not `static`: its size budget is static-check's business, not a reason to
 # skip measuring it.
 bench: bench-deps
-	@$(MAKE) --no-print-directory -f $(BENCH_MK_FILE) $(STATIC_BIN) $(BENCH_HELPERS)
+	@$(MAKE) --no-print-directory -f $(BENCH_MK_FILE) $(STATIC_BIN) $(BENCH_HELPERS) $(BENCH_BASE_BIN)
 	BENCH_RUNS=$(BENCH_RUNS) BENCH_ORPHANS=$(BENCH_ORPHANS) BENCH_REAP_REPS=$(BENCH_REAP_REPS) \
 	BENCH_SIGNALS=$(BENCH_SIGNALS) BENCH_SIG_ROUNDS=$(BENCH_SIG_ROUNDS) \
 	BENCH_IDLE_SECS=$(BENCH_IDLE_SECS) BENCH_SHUTDOWN_RUNS=$(BENCH_SHUTDOWN_RUNS) \
 	BENCH_LEFT=$(BENCH_LEFT) BENCH_ONLY=$(BENCH_ONLY) BENCH_CONFIGS=$(BENCH_CONFIGS) \
+	BENCH_BASE=$(BENCH_BASE_BIN) \
 	python3 tests/bench/bench.py --nsinit $(STATIC_BIN) --helpers $(BENCH_DIR) \
 		--work $(BENCH_DIR) --out $(BENCH_OUT)
+
+# The base: a clone of this repository at BENCH_BASE, built as make static
+# builds it there.
+$(BENCH_DIR)/base-%/build/static/nsinit:
+	rm -rf $(BENCH_DIR)/base-$*
+	git clone -q --no-checkout . $(BENCH_DIR)/base-$*
+	git -C $(BENCH_DIR)/base-$* checkout -q $*
+	$(MAKE) -C $(BENCH_DIR)/base-$* build/static/nsinit
 
 endif

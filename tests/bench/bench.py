@@ -270,9 +270,16 @@ class Config:
         return " ".join(self.prefix + [cmd])
 
 
-def configs(nsinit):
+def configs(nsinit, base=""):
     ns, U, C = os.path.abspath(nsinit), UNSHARE, Config
-    return [
+    # BENCH_BASE: an nsinit built from an earlier commit, run the same way in
+    # the same rounds, so that "no slower than before" is one run's ratio.
+    old = [C("base", "nsinit (base)", [os.path.abspath(base), "--"], os.path.abspath(base),
+             "base", note="the same as nsinit, built from an earlier commit (BENCH_BASE)"),
+           C("base-s", "nsinit -s (base)", [os.path.abspath(base), "-s", "--"],
+             os.path.abspath(base), "base", note="the same as nsinit -s, from BENCH_BASE")
+           ] if base else []
+    return old + [
         C("nsinit", "nsinit", [ns, "--"], ns, "nsinit",
           note="relay outside + PID 1 of the namespace it makes"),
         C("nsinit-pid1", "unshare+nsinit", U + [ns, "--"], ns, "nsinit", sig_target="init",
@@ -319,10 +326,11 @@ class Bench:
         os.makedirs(self.logs, exist_ok=True)
         for f in os.listdir(self.logs):
             os.unlink(os.path.join(self.logs, f))
-        self.cfgs = configs(a.nsinit)
+        self.cfgs = configs(a.nsinit, a.base)
         keep = set(x for x in a.configs.split(",") if x)
         if keep:
-            self.cfgs = [c for c in self.cfgs if c.key in keep or c.key in ("nsinit", "unshare")]
+            self.cfgs = [c for c in self.cfgs
+                         if c.key in keep or c.key in ("nsinit", "unshare") or c.group == "base"]
         resolve(self.cfgs)
         self.by = {c.key: c for c in self.cfgs}
         self.res = {"failed": {}}
@@ -680,13 +688,15 @@ def machine():
             "mem": info.get("MemTotal", "?"), "debian": (read("/etc/debian_version", "?")).strip()}
 
 
-def versions(nsinit):
+def versions(nsinit, base=""):
     def out(argv):
         return subprocess.run(argv, capture_output=True, text=True).stdout.strip() or "?"
     v = {p: out(["dpkg-query", "-W", "-f", "${Version}", p])
          for p in ("tini", "dumb-init", "catatonit", "bubblewrap", "util-linux")}
     v["nsinit"] = out([nsinit, "--version"]) + ", commit " + out(["git", "rev-parse", "--short",
                                                                   "HEAD"])
+    if base:
+        v["nsinit"] += "; base " + out([base, "--version"]) + " (" + base + ")"
     return v
 
 
@@ -763,7 +773,8 @@ class Report:
                              mine <= best[0]))
         sizes = self.r.get("sizes", {})
         mine = sizes.get(self.by["nsinit"].binary)
-        others = [(s["bytes"], b) for b, s in sizes.items() if b != self.by["nsinit"].binary]
+        others = [(s["bytes"], b) for b, s in sizes.items()
+                  if b != self.by["nsinit"].binary and not self.is_base(b)]
         if mine and others:
             best = min(others)
             rows.append(("binary size smallest of all", f"{mine['bytes']} bytes",
@@ -789,6 +800,30 @@ class Report:
                                  f"{us(x)} µs",
                                  f"{us(best[1])} µs ({self.label(best[0])})", x / best[1],
                                  x <= best[1]))
+        rows += self.base_rows()
+        return rows
+
+    def is_base(self, binary):
+        return any(c.group == "base" and c.binary == binary for c in self.b.cfgs)
+
+    def base_rows(self):
+        """nsinit against BENCH_BASE, run alike in the same rounds: no slower."""
+        rows = []
+        if "base" not in self.by:
+            return rows
+        pairs = [("start-up", self.r.get("startup", {}), lambda x: x["wall"]["median"], ms, "ms")]
+        for mode, name in (("together", "reaping, all at once"),
+                           ("sequential", "reaping, one after another")):
+            pairs.append((name, self.r.get("reap", {}).get(mode, {}),
+                          lambda x: x["drain"]["median"], ms, "ms"))
+        pairs.append(("forwarding p50", self.r.get("signals", {}),
+                      lambda x: x["lat"]["median"], us, "µs"))
+        for name, table, key_fn, f, unit in pairs:
+            for mine, old in (("nsinit", "base"), ("nsinit-s", "base-s")):
+                if mine in table and old in table:
+                    a, b = key_fn(table[mine]), key_fn(table[old])
+                    rows.append((f"{name} ≤ base ({self.label(mine)})", f"{f(a)} {unit}",
+                                 f"{f(b)} {unit} ({self.label(old)})", a / b, a <= b))
         return rows
 
     def targets(self):
@@ -958,7 +993,8 @@ PARAMS = {"runs": ("BENCH_RUNS", 300), "orphans": ("BENCH_ORPHANS", 10000),
           "reap_reps": ("BENCH_REAP_REPS", 5), "signals": ("BENCH_SIGNALS", 2000),
           "sig_rounds": ("BENCH_SIG_ROUNDS", 4), "idle_secs": ("BENCH_IDLE_SECS", 10.0),
           "shutdown_runs": ("BENCH_SHUTDOWN_RUNS", 30), "left": ("BENCH_LEFT", 100),
-          "configs": ("BENCH_CONFIGS", ""), "only": ("BENCH_ONLY", "")}
+          "configs": ("BENCH_CONFIGS", ""), "only": ("BENCH_ONLY", ""),
+          "base": ("BENCH_BASE", "")}
 
 
 def main():
@@ -981,7 +1017,8 @@ def main():
     b = Bench(a)
     loadavg = lambda: " ".join((read("/proc/loadavg", "") or "").split()[0:3])
     meta = {"date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
-            "machine": machine(), "versions": versions(a.nsinit), "load_start": loadavg()}
+            "machine": machine(), "versions": versions(a.nsinit, a.base),
+            "load_start": loadavg()}
     only = set(x for x in a.only.split(",") if x)
     try:
         b.preflight()
