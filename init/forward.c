@@ -26,6 +26,7 @@ void forward_to_command(pid_t command, int sig, bool to_group, bool give_termina
 	 * of it, or the script waits for ever on a child still stopped. */
 	if (to_group || sig == SIGCONT)
 		r = kill(-command, sig);
+	bool group = r == 0;
 	/* ESRCH in group mode: the command left the group it led (setpgid or
 	 * setsid of its own); it still gets the signal. */
 	if (r < 0)
@@ -34,6 +35,6 @@ void forward_to_command(pid_t command, int sig, bool to_group, bool give_termina
 		warn_errno("cannot forward %s to %d", name, (int)command);
 		return;
 	}
-	note("forwarded %s to %s%d", name, to_group ? "group " : "", (int)command);
+	note("forwarded %s to %s%d", name, group ? "group " : "", (int)command);
 	event_forwarded(name, command, "pid1");
 }
