@@ -120,6 +120,26 @@ bool execwhy_interpreter(const unsigned char *head, size_t len, char *out, size_
 	return is_elf(head, len) && elf_interpreter(head, len, out, cap);
 }
 
+bool execwhy_permits(const struct execwhy_who *who, mode_t mode, uid_t owner, gid_t group)
+{
+	bool member = who->gid == group;
+
+	if (who->uid == owner)
+		return mode & S_IXUSR;
+	for (size_t i = 0; i < who->ngroups && !member; i++)
+		member = who->groups[i] == group;
+	return mode & (member ? S_IXGRP : S_IXOTH);
+}
+
+/* The four octal digits of a mode's permissions (fmt() has no %o). */
+static const char *octal(mode_t mode, char out[5])
+{
+	for (int i = 0; i < 4; i++)
+		out[i] = (char)('0' + ((mode >> (9 - 3 * i)) & 7));
+	out[4] = '\0';
+	return out;
+}
+
 static size_t explain(const struct execwhy_facts *f, char *why, size_t len)
 {
 	const char *interp = f->interpreter;
@@ -136,13 +156,18 @@ static size_t explain(const struct execwhy_facts *f, char *why, size_t len)
 		return fmt(why, len, "it is %s, not a regular file", fmt_file_kind(f->mode));
 	if (f->err == EACCES && f->noexec_mount)
 		return fmt(why, len, "its file system is mounted noexec");
-	if (f->err == EACCES && f->stat_ok && !(f->mode & 0111)) {
-		/* fmt() has no %o: the four octal digits by hand. */
-		for (int i = 0; i < 4; i++)
-			mode[i] = (char)('0' + ((f->mode >> (9 - 3 * i)) & 7));
-		mode[4] = '\0';
-		return fmt(why, len, "it is not executable (mode %s)", mode);
-	}
+	/* A directory on the way first: the kernel stops there. */
+	if (f->err == EACCES && f->who && f->unsearchable)
+		return fmt(why, len, "uid %u may not enter '%s' (mode %s, owner %u)",
+			   (unsigned)f->who->uid, f->unsearchable, octal(f->unsearchable_mode, mode),
+			   (unsigned)f->unsearchable_owner);
+	if (f->err == EACCES && f->stat_ok && !(f->mode & 0111))
+		return fmt(why, len, "it is not executable (mode %s)", octal(f->mode, mode));
+	if (f->err == EACCES && f->stat_ok && f->who &&
+	    !execwhy_permits(f->who, f->mode, f->owner, f->group))
+		return fmt(why, len, "it is not executable by uid %u (mode %s, owner %u:%u)",
+			   (unsigned)f->who->uid, octal(f->mode, mode), (unsigned)f->owner,
+			   (unsigned)f->group);
 	if (f->head && is_elf(f->head, f->head_len)) {
 		machine = elf_machine(f->head, f->head_len);
 		if (f->err == ENOEXEC && f->our_machine >= 0 && machine != f->our_machine)

@@ -20,6 +20,19 @@ const char *execwhy_machine_name(int machine);
  * it does not fit. */
 bool execwhy_interpreter(const unsigned char *head, size_t len, char *out, size_t cap);
 
+/* Who ran execve, for the permission bits: without CAP_DAC_OVERRIDE. */
+struct execwhy_who {
+	uid_t uid;
+	gid_t gid;
+	const gid_t *groups;
+	size_t ngroups;
+};
+
+/* May `who` search (bit 1) a directory, or execute a file, of this mode
+ * and owner? The kernel's order: the owner's bits if who owns it, else the
+ * group's if who is in its group, else the others'. */
+bool execwhy_permits(const struct execwhy_who *who, mode_t mode, uid_t owner, gid_t group);
+
 /* What was read of the file. */
 struct execwhy_facts {
 	int err;                   /* execve's errno */
@@ -31,6 +44,13 @@ struct execwhy_facts {
 	const char *interpreter;   /* what execwhy_interpreter() found in them, or NULL */
 	bool interpreter_exists;   /* it is there (as the kernel looks it up) */
 	int our_machine;           /* execwhy_our_machine(), or another in tests */
+	const struct execwhy_who *who; /* who ran execve, or NULL: not checked (root) */
+	uid_t owner;               /* the file's */
+	gid_t group;
+	const char *unsearchable;  /* the first directory on the way that who may
+				    * not search, or NULL */
+	mode_t unsearchable_mode;  /*   its mode and owner */
+	uid_t unsearchable_owner;
 };
 
 /* The cause, as words after "cannot run 'NAME': ", into why; returns its

@@ -131,6 +131,26 @@ int command_go(struct command_launch *l)
 	return n == 1 || (n < 0 && errno == EPIPE) ? 0 : -1;
 }
 
+/* Who ran the command's execve, for the permission bits: --run-as's
+ * user, else PID 1's own ids (the command's). NULL for root, whom the
+ * bits do not stop. */
+static const struct execwhy_who *exec_who(const struct command_launch *l)
+{
+	static gid_t groups[PASSWD_MAX_GROUPS];
+	static struct execwhy_who who;
+	int n;
+
+	if (l->rq.run_as) {
+		const struct passwd_ids *ids = &l->rq.run_as->ids;
+
+		who = (struct execwhy_who){ ids->uid, ids->gid, ids->groups, ids->ngroups };
+	} else {
+		n = getgroups(PASSWD_MAX_GROUPS, groups);
+		who = (struct execwhy_who){ getuid(), getgid(), groups, n > 0 ? (size_t)n : 0 };
+	}
+	return who.uid == 0 ? NULL : &who;
+}
+
 /* One line for a failed step. */
 static void report_failure(const struct command_launch *l, const char *name,
 			   const struct child_report *r)
@@ -149,7 +169,7 @@ static void report_failure(const struct command_launch *l, const char *name,
 	switch (r->stage) {
 	case STAGE_EXEC:
 	case STAGE_INTERPRETER:
-		if (exec_explain(r->path, r->err, why, sizeof(why)))
+		if (exec_explain(r->path, r->err, exec_who(l), why, sizeof(why)))
 			warn("cannot run '%s': %s", name, why);
 		else if (r->stage == STAGE_INTERPRETER)
 			warn("cannot run '%s': its #! interpreter or ELF loader was not "

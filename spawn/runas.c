@@ -82,6 +82,21 @@ static int set_home(const char *home)
 	return 0;
 }
 
+/* The caller chose no HOME of its own: none, an empty one, or root's
+ * (spelt with or without trailing slashes: "/root/" is "/root"). */
+static bool home_is_unchosen(const char *home, const char *root_home)
+{
+	size_t a, b;
+
+	if (!home || !home[0])
+		return true;
+	for (a = strlen(home); a > 1 && home[a - 1] == '/'; a--)
+		;
+	for (b = strlen(root_home); b > 1 && root_home[b - 1] == '/'; b--)
+		;
+	return a == b && strncmp(home, root_home, a) == 0;
+}
+
 int runas_prepare(const char *spec, const char *name, struct runas *out)
 {
 	const char *home = getenv("HOME");
@@ -97,8 +112,7 @@ int runas_prepare(const char *spec, const char *name, struct runas *out)
 	}
 	/* gosu's rule, su-exec's too: HOME follows the user unless the caller
 	 * chose one of its own (anything but root's). */
-	if ((!home || strcmp(home, out->ids.root_home) == 0) &&
-	    set_home(out->ids.home) < 0) {
+	if (home_is_unchosen(home, out->ids.root_home) && set_home(out->ids.home) < 0) {
 		warn_errno("cannot set HOME for '%s' as '%s'", name, spec);
 		return -1;
 	}

@@ -63,7 +63,7 @@ static void make_root(void)
 
 	cr_assert(mkdtemp(root), "mkdtemp: %s", strerror(errno));
 	cr_assert(chmod(root, 0755) == 0);
-	for (const char *const *d = HS_ARGV("proc", "bin", "mnt", "dir"); *d; d++) {
+	for (const char *const *d = HS_ARGV("proc", "bin", "mnt", "dir", "locked"); *d; d++) {
 		snprintf(path, sizeof(path), "%s/%s", root, *d);
 		cr_assert(mkdir(path, 0755) == 0, "mkdir %s: %s", path, strerror(errno));
 	}
@@ -74,6 +74,12 @@ static void make_root(void)
 	put("py", "#!/usr/bin/python9\nprint('ran')\n", 32, 0755);
 	put("viatrue", "#!/true\necho ran\n", 17, 0755);
 	put("noexe", "echo ran\n", 9, 0644);
+	copy("/bin/busybox", "locked/sh");
+	snprintf(path, sizeof(path), "%s/locked", root);
+	cr_assert(chmod(path, 0700) == 0);
+	copy("/bin/busybox", "staff");
+	snprintf(path, sizeof(path), "%s/staff", root);
+	cr_assert(chmod(path, 0750) == 0);
 }
 
 static void remove_root(void)
@@ -109,24 +115,30 @@ struct row {
 	const char *file;   /* in the root */
 	int code;
 	const char *reason; /* after "cannot run 'NAME': " */
+	const char *opt;    /* an option of nsinit's, or NULL */
 };
 
 static const struct row rows[] = {
 	{ "/true", 127,
 	  "it is a dynamic binary, and its ELF interpreter '" LOADER "' is missing; add it and "
-	  "the libraries it needs, or use a static binary" },
-	{ "/arm", 126, "it is an ELF binary for aarch64, and this machine is x86_64" },
+	  "the libraries it needs, or use a static binary", NULL },
+	{ "/arm", 126, "it is an ELF binary for aarch64, and this machine is x86_64", NULL },
 	{ "/crlf", 127,
 	  "its #! line ends in \\r (CRLF line ends): there is no interpreter '/bin/sh\\r'; "
-	  "convert it with dos2unix" },
-	{ "/py", 127, "its #! interpreter '/usr/bin/python9' was not found" },
+	  "convert it with dos2unix", NULL },
+	{ "/py", 127, "its #! interpreter '/usr/bin/python9' was not found", NULL },
 	{ "/viatrue", 127,
 	  "its #! interpreter '/true' cannot run: it is a dynamic binary, and its ELF interpreter '"
-	  LOADER "' is missing; add it and the libraries it needs, or use a static binary" },
+	  LOADER "' is missing; add it and the libraries it needs, or use a static binary", NULL },
 	{ "/mnt/bb", 126,
-	  "its file system is mounted noexec" },
-	{ "/dir", 126, "it is a directory" },
-	{ "/noexe", 126, "it is not executable (mode 0644)" },
+	  "its file system is mounted noexec", NULL },
+	{ "/dir", 126, "it is a directory", NULL },
+	{ "/noexe", 126, "it is not executable (mode 0644)", NULL },
+	/* The permission bits, for a user who is not root. */
+	{ "/locked/sh", 126, "uid 1234 may not enter '/locked' (mode 0700, owner 0)",
+	  "--run-as=1234:1234" },
+	{ "/staff", 126, "it is not executable by uid 1234 (mode 0750, owner 0:0)",
+	  "--run-as=1234:1234" },
 };
 
 /* Run nsinit with args (behind prefix), from cwd; expect one line. */
@@ -168,7 +180,9 @@ Test(execwhy, every_cause_is_named_in_a_root_made_for_it)
 		cr_expect(readme && strstr(readme, line), "README.md lacks:\n%s", line);
 		expect_line(HS_ARGV("unshare", "--mount", "--propagation", "private", "sh", "-c",
 				    mount_noexec, "sh"),
-			    HS_ARGV(root_opt, "--", r->file), NULL, NULL, r->file, r);
+			    r->opt ? HS_ARGV(root_opt, r->opt, "--", r->file)
+				   : HS_ARGV(root_opt, "--", r->file),
+			    NULL, NULL, r->file, r);
 	}
 	free(readme);
 	remove_root();

@@ -169,3 +169,53 @@ Test(execwhy, machine_names_are_unames)
 	cr_expect_null(execwhy_machine_name(4242));
 	cr_expect_str_eq(execwhy_machine_name(execwhy_our_machine()), "x86_64");
 }
+
+/* The permission bits as the kernel reads them for execve and a path's
+ * directories: the owner's if who owns it, else the group's, else the
+ * others' (no fall-through: an owner without x is refused). */
+Test(execwhy, permits_reads_the_bits_the_kernel_reads)
+{
+	static const gid_t groups[] = { 20, 30 };
+	const struct execwhy_who who = { 1000, 100, groups, 2 };
+	static const struct {
+		mode_t mode;
+		uid_t owner;
+		gid_t group;
+		bool permits;
+	} bits[] = {
+		{ 0700, 1000, 0, true },    /* the owner's x */
+		{ 0077, 1000, 100, false }, /* the owner's bits only, even with the others' x */
+		{ 0750, 0, 100, true },     /* the primary group's x */
+		{ 0750, 0, 30, true },      /* a supplementary group's x */
+		{ 0705, 0, 100, false },    /* in the group: the group's bits, not the others' */
+		{ 0701, 0, 0, true },       /* the others' x */
+		{ 0770, 0, 0, false },
+	};
+	for (size_t i = 0; i < sizeof(bits) / sizeof(bits[0]); i++)
+		cr_expect_eq(execwhy_permits(&who, bits[i].mode, bits[i].owner, bits[i].group),
+			     bits[i].permits, "row %zu: mode %o owner %u:%u", i,
+			     (unsigned)bits[i].mode, (unsigned)bits[i].owner,
+			     (unsigned)bits[i].group);
+}
+
+Test(execwhy, permission_causes_name_the_user)
+{
+	const struct execwhy_who who = { 65534, 65534, NULL, 0 };
+	struct execwhy_facts f = { .err = EACCES, .stat_ok = true, .mode = S_IFREG | 0750,
+				   .who = &who, .owner = 0, .group = 0 };
+	char why[512];
+
+	execwhy_explain(&f, why, sizeof(why));
+	cr_expect_str_eq(why, "it is not executable by uid 65534 (mode 0750, owner 0:0)");
+	/* A directory on the way comes first: the kernel stops there. */
+	f.unsearchable = "/srv/app\n";
+	f.unsearchable_mode = S_IFDIR | 0700;
+	f.unsearchable_owner = 0;
+	execwhy_explain(&f, why, sizeof(why));
+	cr_expect_str_eq(why, "uid 65534 may not enter '/srv/app?' (mode 0700, owner 0)");
+	/* Root, or not known: nothing more than execve's errno. */
+	f.who = NULL;
+	f.unsearchable = NULL;
+	f.mode = S_IFREG | 0700;
+	cr_expect_eq(execwhy_explain(&f, why, sizeof(why)), 0, "said '%s'", why);
+}
