@@ -30,7 +30,8 @@ LINTIAN ?= 1
 
 # Only the static binary goes in: it has no dependencies to declare. Labelled
 # with the architecture it was built for (ARCH, Debian's name). Directories
-# 0755 whatever the umask; Installed-Size as dpkg-gencontrol counts it (KiB
+# 0755 whatever the umask (DEBIAN/ too: it is made before the chmod pass, as
+# dpkg-deb refuses a control directory that is not 0755); Installed-Size as dpkg-gencontrol counts it (KiB
 # per file, rounded up, and 1 per directory), not du's blocks, which differ
 # between file systems.
 deb: static
@@ -44,8 +45,8 @@ deb: static
 		> $(DEB_ROOT)/usr/share/doc/nsinit/changelog.Debian.gz
 	install -D -m 0644 packaging/deb/lintian-overrides $(DEB_ROOT)/usr/share/lintian/overrides/nsinit
 	chmod 0644 $(DEB_ROOT)/usr/share/doc/nsinit/changelog.Debian.gz
-	find $(DEB_ROOT) -type d -exec chmod 0755 {} +
 	mkdir -p $(DEB_ROOT)/DEBIAN
+	find $(DEB_ROOT) -type d -exec chmod 0755 {} +
 	size=$$(find $(DEB_ROOT) -mindepth 1 -path $(DEB_ROOT)/DEBIAN -prune -o \
 		\( -type f -printf '%s\n' \) -o -printf '1024\n' | awk '{ k += int(($$1 + 1023) / 1024) } END { print k }'); \
 	sed -e 's/@VERSION@/$(VERSION)/' -e 's/@ARCH@/$(STATIC_DEB_ARCH)/' -e "s/@SIZE_KB@/$$size/" \
