@@ -9,14 +9,13 @@
 # packaging/rpm/nsinit.spec.in with it.
 #
 # Reproducible: two builds of one commit, in any two directories, give the
-# same bytes. SOURCE_DATE_EPOCH is the commit's time (or, outside git, the
-# date of the changelog's entry): dpkg-deb stamps the .deb's members with it
-# and clamps every file's mtime to it. The binaries carry no path (no debug
-# information, stripped) and no time.
-
-SOURCE_DATE_EPOCH ?= $(or $(shell git log -1 --format=%ct 2>/dev/null), \
-	$(shell date -d "$$(sed -n 's/^ -- .*>  //p' packaging/deb/changelog.in | head -n 1)" +%s))
-export SOURCE_DATE_EPOCH
+# same bytes. SOURCE_DATE_EPOCH is the commit's time, from
+# packaging/source-date-epoch.sh: a user's SOURCE_DATE_EPOCH (environment or
+# command line), else the time `git archive` wrote into packaging/commit-time,
+# else git's, in a checkout of this very tree; failing all three the build
+# stops and says so, rather than stamping a time no other build would.
+# dpkg-deb stamps the .deb's members with it and clamps every file's mtime to
+# it. The binaries carry no path (no debug information, stripped) and no time.
 
 STATIC_NSINIT ?= $(STATIC_BIN)
 DEB_ROOT := $(BUILD)/deb-$(STATIC_DEB_ARCH)/root
@@ -26,15 +25,20 @@ RPM_TOP := $(abspath $(BUILD)/rpm)
 # it once, on every .deb together: it takes seconds to start).
 LINTIAN ?= 1
 
-.PHONY: deb rpm release release-arch release-check image
+.PHONY: deb rpm release release-arch release-check image source-date-epoch
+
+# Asked before anything is built, so that a tree that cannot tell its
+# commit's time fails at once, not after the compiler's work.
+source-date-epoch:
+	@sh packaging/source-date-epoch.sh >/dev/null
 
 # Only the static binary goes in: it has no dependencies to declare. Labelled
 # with the architecture it was built for (ARCH, Debian's name). Directories
 # 0755 whatever the umask (DEBIAN/ too: it is made before the chmod pass, as
-# dpkg-deb refuses a control directory that is not 0755); Installed-Size as dpkg-gencontrol counts it (KiB
-# per file, rounded up, and 1 per directory), not du's blocks, which differ
-# between file systems.
-deb: static
+# dpkg-deb refuses a control directory that is not 0755); Installed-Size as
+# dpkg-gencontrol counts it (KiB per file, rounded up, and 1 per directory),
+# not du's blocks, which differ between file systems.
+deb: source-date-epoch static
 	@[ "$(LINTIAN)" = 0 ] || sh packaging/install.sh lintian
 	rm -rf $(dir $(DEB_ROOT))
 	install -D -m 0755 $(STATIC_NSINIT) $(DEB_ROOT)/usr/bin/nsinit
@@ -52,7 +56,8 @@ deb: static
 	sed -e 's/@VERSION@/$(VERSION)/' -e 's/@ARCH@/$(STATIC_DEB_ARCH)/' -e "s/@SIZE_KB@/$$size/" \
 	    packaging/deb/control.in > $(DEB_ROOT)/DEBIAN/control
 	chmod 0644 $(DEB_ROOT)/DEBIAN/control
-	dpkg-deb --root-owner-group -Zxz --threads-max=1 --build $(DEB_ROOT) $(DEB)
+	epoch=$$(sh packaging/source-date-epoch.sh) && echo "SOURCE_DATE_EPOCH=$$epoch" && \
+	SOURCE_DATE_EPOCH=$$epoch dpkg-deb --root-owner-group -Zxz --threads-max=1 --build $(DEB_ROOT) $(DEB)
 	@[ "$(LINTIAN)" = 0 ] || lintian --fail-on error $(DEB)
 	@echo "built $(DEB)"
 
@@ -78,7 +83,7 @@ rpm:
 DIST ?= dist
 RELEASE_ARCHS ?= $(STATIC_ARCHS)
 
-release:
+release: source-date-epoch
 	@sh packaging/install.sh lintian
 	rm -rf $(DIST) && mkdir -p $(DIST)
 	@set -e; for a in $(RELEASE_ARCHS); do \
