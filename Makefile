@@ -26,7 +26,10 @@ WARNINGS := -std=gnu11 -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prot
             -Wformat=2 -Wvla -Wpointer-arith -Wcast-qual -Wundef $(WERROR)
 # Includes name their folder ("lib/sys.h"): the top of the tree is the one
 # include path, so a wrong-way include (spawn/ naming init/) stands out.
-CPPFLAGS += -I. -D_GNU_SOURCE -DNSINIT_VERSION='"$(VERSION)"'
+# NSINIT_VERSION is VERSION, the one place the version is written (init/main.c
+# refuses to compile without it). `override`: a CPPFLAGS given on the command
+# line adds to these rather than dropping them.
+override CPPFLAGS += -I. -D_GNU_SOURCE -DNSINIT_VERSION='"$(VERSION)"'
 ifneq ($(SANITIZE),)
 SANFLAGS := -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover=all
 endif
@@ -54,17 +57,32 @@ CRITERION_LIBS = $(shell pkg-config --libs criterion 2>/dev/null || echo -lcrite
 
 all: $(BUILD)/nsinit
 
-$(BUILD)/nsinit: $(OBJS)
+# $(call record_flags,VAR): the recipe of a flags file, which holds what
+# VAR expands to and is rewritten only when that changes, so that what
+# depends on it is rebuilt exactly when a flag does (a new VERSION among
+# them: it is in CPPFLAGS). Its target depends on a phony one, so the
+# recipe runs every time. VAR is a name, as flags hold commas.
+shell_quote  = '$(subst ','\'',$(1))'
+record_flags = @mkdir -p $(dir $@); printf '%s\n' $(call shell_quote,$($(1))) | cmp -s - $@ || \
+	printf '%s\n' $(call shell_quote,$($(1))) >$@
+
+# The dynamic build's flags file: the objects, the binary and the unit tests.
+BUILD_FLAGS = $(CC) $(CPPFLAGS) $(ALL_CFLAGS) $(ALL_LDFLAGS) $(LDLIBS_NSINIT) $(LDLIBS)
+.PHONY: build-flags-force
+$(BUILD)/flags: build-flags-force
+	$(call record_flags,BUILD_FLAGS)
+
+$(BUILD)/nsinit: $(OBJS) $(BUILD)/flags
 	$(CC) $(ALL_LDFLAGS) -o $@ $(OBJS) $(LDLIBS_NSINIT) $(LDLIBS)
 
 # -MMD -MP: each object's header dependencies, generated as it compiles.
-$(BUILD)/%.o: %.c
+$(BUILD)/%.o: %.c $(BUILD)/flags
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
 
 -include $(OBJS:.o=.d)
 
-$(BUILD)/unit-tests: $(UNIT_TESTS) $(UNIT_SUBJECT) $(wildcard lib/*.h init/*.h)
+$(BUILD)/unit-tests: $(UNIT_TESTS) $(UNIT_SUBJECT) $(wildcard lib/*.h init/*.h) $(BUILD)/flags
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $(UNIT_TESTS) $(UNIT_SUBJECT) $(CRITERION_LIBS) -lcap
 

@@ -16,8 +16,10 @@
 #include <sys/prctl.h>
 #include <unistd.h>
 
+/* The version is written once, as VERSION in the Makefile, which passes it
+ * in CPPFLAGS; a copy here would go stale at the next release. */
 #ifndef NSINIT_VERSION
-#define NSINIT_VERSION "0.1.0"
+#error "NSINIT_VERSION is not defined: build with the Makefile (it passes -DNSINIT_VERSION from VERSION)"
 #endif
 
 /* tini -p: the signal nsinit gets when its parent dies, forwarded like any

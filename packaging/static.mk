@@ -263,15 +263,16 @@ $(STATIC_KHDRS)/.stamp: | static-deps
 	@touch $@
 
 # The flags each object and libcap.a were built with: a change of ARCH's
-# flags (or of STATIC_CFLAGS on the command line) rebuilds them, rather than
-# linking objects of two different builds. Defined before the rules that
-# name it: make expands a rule's prerequisites as it reads the rule.
+# flags (or of STATIC_CFLAGS on the command line), or of CPPFLAGS (which
+# carries the Makefile's VERSION), rebuilds them, rather than linking objects
+# of two different builds or shipping the old version in a package labelled
+# with the new one. Defined before the rules that name it: make expands a
+# rule's prerequisites as it reads the rule. (The Makefile's record_flags.)
 STATIC_FLAGS_FILE := $(STATIC_DIR)/flags
+STATIC_FLAGS = $(STATIC_GCC) $(CPPFLAGS) $(STATIC_CPPFLAGS) $(WARNINGS) $(STATIC_CFLAGS) $(STATIC_LDFLAGS)
 .PHONY: static-flags-force
 $(STATIC_FLAGS_FILE): static-flags-force
-	@mkdir -p $(dir $@)
-	@echo '$(STATIC_GCC) $(STATIC_CFLAGS) $(STATIC_LDFLAGS)' | cmp -s - $@ || \
-		echo '$(STATIC_GCC) $(STATIC_CFLAGS) $(STATIC_LDFLAGS)' >$@
+	$(call record_flags,STATIC_FLAGS)
 
 # The script fetches (once, into $(LIBCAP_SRC_CACHE)), verifies against
 # packaging/libcap.sha256, patches and builds; see its header for why.
