@@ -153,7 +153,9 @@ const char options_license[] =
 	"permission notice shall be included in all copies or substantial portions of\n"
 	"the Software. THE SOFTWARE IS PROVIDED \"AS IS\", WITHOUT WARRANTY OF ANY KIND.\n"
 	"\n"
-	"The static binary includes libcap (BSD-3-Clause or GPL-2.0) and musl (MIT).\n";
+	"The static binary includes musl (MIT; a few files BSD-2-Clause, BSD-3-Clause or\n"
+	"ISC) and libcap (BSD-3-Clause or GPL-2.0); the .deb's copyright file,\n"
+	"/usr/share/doc/nsinit/copyright (packaging/deb/copyright), holds their texts.\n";
 
 struct parser {
 	struct options *opts;
