@@ -13,7 +13,9 @@
 # emulation: every architecture of the release is built here. Afterwards
 # the check that matters to users: for amd64 and arm64, an image built
 # `--platform linux/ARCH` with `COPY --from=IMAGE` must hold exactly DIST's
-# binary of that architecture.
+# binary of that architecture. (Not linux/arm/v5: Debian 12's podman 4.3.1
+# finds no image for that platform in `COPY --from`, a list or not; see
+# README, "Getting nsinit".)
 set -eu
 
 die() { echo "image: $*" >&2; exit 1; }
