@@ -88,15 +88,19 @@ rpm:
 # .debs (dumb-init's habit). Every .deb gets lintian, in one run.
 DIST ?= dist
 RELEASE_ARCHS ?= $(STATIC_ARCHS)
+# RELEASE_ARCHS and REPRO_ARCHS take spaces or commas between the names
+# (RELEASE_ARCHS=amd64,arm64 as well as "amd64 arm64").
+comma := ,
+RELEASE_ARCH_LIST = $(subst $(comma), ,$(RELEASE_ARCHS))
 
 release: source-date-epoch
 	@sh packaging/install.sh lintian
 	rm -rf $(DIST) && mkdir -p $(DIST)
-	@set -e; for a in $(RELEASE_ARCHS); do \
+	@set -e; for a in $(RELEASE_ARCH_LIST); do \
 		echo "== release ARCH=$$a"; $(MAKE) --no-print-directory release-arch ARCH=$$a LINTIAN=0; done
 	lintian $(LINTIAN_FLAGS) $(DIST)/*.deb
-	cd $(DIST) && for f in $(RELEASE_ARCHS:%=nsinit-%); do sha256sum $$f > $$f.sha256sum; done && \
-		LC_ALL=C sha256sum $(RELEASE_ARCHS:%=nsinit-%) $(RELEASE_ARCHS:%=nsinit_$(VERSION)-1_%.deb) > SHA256SUMS
+	cd $(DIST) && for f in $(RELEASE_ARCH_LIST:%=nsinit-%); do sha256sum $$f > $$f.sha256sum; done && \
+		LC_ALL=C sha256sum $(RELEASE_ARCH_LIST:%=nsinit-%) $(RELEASE_ARCH_LIST:%=nsinit_$(VERSION)-1_%.deb) > SHA256SUMS
 	@echo "$(DIST)/SHA256SUMS:"; sed 's/^/  /' $(DIST)/SHA256SUMS
 
 # One architecture's binary and .deb into $(DIST).
@@ -105,11 +109,12 @@ release-arch: deb
 	cp $(STATIC_BIN) $(DIST)/nsinit-$(STATIC_DEB_ARCH)
 	cp $(DEB) $(DIST)/
 
-# Build REPRO_ARCHS again from a clone of HEAD in another directory, with
-# another BUILD, and compare byte for byte with $(DIST) (after make release).
+# Build REPRO_ARCHS again from a git archive of HEAD in another directory,
+# with another BUILD, and compare byte for byte with $(DIST) (after make
+# release).
 REPRO_ARCHS ?= amd64 arm64
 release-check:
-	sh packaging/repro-check.sh $(DIST) $(VERSION) $(REPRO_ARCHS)
+	sh packaging/repro-check.sh $(DIST) $(VERSION) $(subst $(comma), ,$(REPRO_ARCHS))
 
 # --- One image for every architecture -----------------------------------
 # The FROM scratch image of packaging/container/Containerfile, built once per
@@ -118,4 +123,4 @@ release-check:
 IMAGE ?= localhost/nsinit
 image:
 	sh packaging/container/image.sh $(IMAGE) $(DIST) \
-		$(foreach a,$(RELEASE_ARCHS),$(a)=$(word 5,$(static_row_$(a))))
+		$(foreach a,$(RELEASE_ARCH_LIST),$(a)=$(word 5,$(static_row_$(a))))
