@@ -458,6 +458,26 @@ unsigned descendants_signal(int sig)
 	return count;
 }
 
+size_t descendants_list(pid_t **out)
+{
+	struct walk w = { .self = getpid() };
+	size_t n = 0;
+
+	*out = NULL;
+	descendants_init();
+	check_procfs();
+	if (state.proc < 0)
+		return 0;
+	collect(&w);
+	if (w.n && (*out = malloc(w.n * sizeof(**out))) != NULL)
+		for (size_t i = 0; i < w.n; i++)
+			if (!w.v[i].caller)
+				(*out)[n++] = w.v[i].p.pid;
+	free(w.v);
+	free(w.buf);
+	return n;
+}
+
 int descendants_fd(void)
 {
 	return state.proc;

@@ -4,6 +4,7 @@
 #define NSINIT_DESCENDANTS_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <sys/types.h>
 
 /* Find a procfs that shows our PID namespace (/proc, or a private detached
@@ -30,6 +31,11 @@ void descendants_set_command(pid_t command);
  * process group first, in one call), and to none of the caller's. Returns
  * how many were signalled. */
 unsigned descendants_signal(int sig);
+
+/* The command's processes that a walk finds now (none of the caller's),
+ * in *out (malloc'd; the caller frees it); returns how many. 0 without a
+ * procfs, or out of memory. */
+size_t descendants_list(pid_t **out);
 
 /* True when the shutdown has nothing left to wait for: no process of the
  * command's (the caller's are reaped as they exit, not waited for), or no

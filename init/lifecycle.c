@@ -62,15 +62,15 @@ static void send(const struct lifecycle_config *c, const struct lifecycle *s, in
 	}
 }
 
-/* A stop signal went out as sig: note when, for --stop-timeout. */
-static void stop_requested(struct lifecycle *s, int sig, uint64_t now)
+/* A stop signal went out as sig: note when, for --stop-timeout, and
+ * whether it reached what the command left (with --wait-all, it must). */
+static void stop_requested(struct lifecycle *s, int sig, uint64_t now, bool spread)
 {
 	if (s->stop_at)
 		return;
 	s->stop_at = now;
 	s->stop_sig = sig;
-	/* Once the command is gone, the stop itself went to all that is left. */
-	s->stop_spread = s->command_gone;
+	s->stop_spread = spread;
 }
 
 /* A stop signal: --stop-delay holds the first one (a load balancer stops
@@ -79,7 +79,9 @@ static void stop_requested(struct lifecycle *s, int sig, uint64_t now)
 static void stop(const struct lifecycle_config *c, struct lifecycle *s, int sig, uint64_t now,
 		 struct lifecycle_actions *a)
 {
-	if (c->stop_delay_us && !s->command_gone && !s->held_sig) {
+	/* Held only before any stop has gone out: once the command is
+	 * stopping, another stop is the caller's hurry. */
+	if (c->stop_delay_us && !s->command_gone && !s->held_sig && !s->stop_at) {
 		s->held_sig = sig;
 		s->held_until = now + c->stop_delay_us;
 		a->what |= ACT_HOLD;
@@ -88,7 +90,8 @@ static void stop(const struct lifecycle_config *c, struct lifecycle *s, int sig,
 	if (s->held_sig)
 		a->what |= ACT_SECOND_STOP;
 	s->held_sig = 0;
-	stop_requested(s, sig, now);
+	/* Once the command is gone, send() gives it to all that is left. */
+	stop_requested(s, sig, now, s->command_gone);
 	send(c, s, sig, a);
 }
 
@@ -144,7 +147,7 @@ static void tick(const struct lifecycle_config *c, struct lifecycle *s,
 		int sig = s->held_sig;
 
 		s->held_sig = 0;
-		stop_requested(s, sig, now);
+		stop_requested(s, sig, now, s->command_gone);
 		send(c, s, sig, a);
 	}
 	limit = timeout_deadline(c, s);
@@ -153,8 +156,11 @@ static void tick(const struct lifecycle_config *c, struct lifecycle *s,
 			/* The stop signal (TERM, or what -r makes of it). */
 			s->timed_out = true;
 			a->what |= ACT_TIMED_OUT;
-			if (c->term_as)
+			if (c->term_as) {
 				send(c, s, c->term_as, a);
+				if (a->what & (ACT_FORWARD | ACT_SPREAD))
+					a->what |= ACT_CONT;
+			}
 		} else {
 			shut_down(c, s, REASON_TIMEOUT, now, a);
 		}
@@ -227,7 +233,9 @@ struct lifecycle_actions lifecycle_decide(const struct lifecycle_config *c, stru
 			send(c, s, in->sig, &a);
 		break;
 	case IN_STOP_DELIVERED:
-		stop_requested(s, in->sig, in->now);
+		/* The relay gave it to the command alone, which may have exited
+		 * since: what it left still has to get it. */
+		stop_requested(s, in->sig, in->now, false);
 		break;
 	case IN_RELAY_GONE:
 		shut_down(c, s, REASON_RELAY_GONE, in->now, &a);

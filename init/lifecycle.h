@@ -104,6 +104,8 @@ enum {
 	ACT_KILL = 1 << 7,         /* SIGKILL to everything left */
 	ACT_GRACE_OVER = 1 << 8,   /*   because the grace period is over: say so */
 	ACT_SECOND_STOP = 1 << 9,  /* a second stop passes the held one at once */
+	ACT_CONT = 1 << 10,        /* then SIGCONT where it went, as timeout(1)
+				    * does: a stopped process must see it */
 };
 
 struct lifecycle_actions {

@@ -95,6 +95,24 @@ static void hand_off(struct pid1 *p, pid_t command)
 	}
 }
 
+/* Daemons left behind, said before they are killed: in our own namespace
+ * all that is left is the command's; without one (-s), what the walk of
+ * its descendants finds. */
+static void warn_daemons(const struct pid1 *p)
+{
+	pid_t *ours;
+	size_t n;
+
+	if (p->cfg.owns_namespace) {
+		daemons_warn(p->proc_fd, NULL, 0);
+		return;
+	}
+	n = descendants_list(&ours);
+	if (n)
+		daemons_warn(descendants_fd(), ours, n);
+	free(ours);
+}
+
 /* Carry out what lifecycle_decide() said, in its order. */
 static void carry_out(struct pid1 *p, const struct lifecycle_actions *a, uint64_t now)
 {
@@ -126,11 +144,16 @@ static void carry_out(struct pid1 *p, const struct lifecycle_actions *a, uint64_
 		     signame_format(a->spread_sig, name, sizeof(name)));
 		shutdown_signal_all(p->cfg.owns_namespace, a->spread_sig);
 	}
+	/* Quietly: the wake-up that makes the signal above seen. */
+	if ((a->what & ACT_CONT) && (a->what & ACT_FORWARD) && kill(-p->command, SIGCONT) < 0)
+		(void)kill(p->command, SIGCONT);
+	if ((a->what & ACT_CONT) && (a->what & ACT_SPREAD))
+		shutdown_signal_all(p->cfg.owns_namespace, SIGCONT);
 	if (a->what & ACT_IGNORE)
 		note("ignored %s: the command has exited",
 		     signame_format(a->ignore_sig, name, sizeof(name)));
-	if ((a->what & ACT_WARN_DAEMONS) && p->proc_fd >= 0)
-		daemons_warn(p->proc_fd);
+	if (a->what & ACT_WARN_DAEMONS)
+		warn_daemons(p);
 	if (a->what & ACT_SHUTDOWN)
 		shutdown_begin(&p->sd, a->reason, now);
 	if (a->what & ACT_KILL)
@@ -154,6 +177,7 @@ static void on_signal(void *ctx, const struct signalfd_siginfo *si)
 {
 	struct pid1 *p = ctx;
 	const struct sig_view view = { .relay = false, .has_relay = p->to_relay.sock >= 0,
+				       .shares_group = p->opts->leads_job && !p->opts->new_session,
 				       .self = p->self };
 	struct sig_decision d = sigpolicy_decide(&p->opts->rules, &view, (int)si->ssi_signo,
 						 si->ssi_code, (pid_t)si->ssi_pid);

@@ -70,19 +70,18 @@ static bool send_direct(struct relay *r, int sig, const char *name)
 	return false;
 }
 
-/* Leave the signal to PID 1: pass on what came, which PID 1 decides on with
- * the same policy (it applies -r, holds a stop for --stop-delay, signals a
- * group for -g), in the order it came. What PID 1 leaves to the relay (see
- * sigpolicy.h), SIGCONT and a terminal's signals, goes over the link as
- * `sig` instead: PID 1 would ignore it, or, still holding the terminal's own
- * copy pending, never even see a second one. */
-static void via_pid1(struct relay *r, const struct sig_decision *d, int original,
-		     bool from_terminal)
+/* Leave the signal to PID 1, over the link, as the relay decided it (after
+ * -r): PID 1 holds a stop for --stop-delay, signals a group for -g, in the
+ * order the signals came. Never with kill(2): PID 1 takes a signal from
+ * outside its namespace only when it is not in the relay's process group
+ * (see sigpolicy.h), and a message says which are the relay's. Only once
+ * PID 1 has closed the link (it is exiting) does kill(2) remain. */
+static void via_pid1(struct relay *r, const struct sig_decision *d, int original)
 {
 	char name[SIGNAME_MAX];
 
 	signame_format(original, name, sizeof(name));
-	if ((original == SIGCONT || from_terminal) && r->link_open &&
+	if (r->link_open &&
 	    linkq_send(&r->to_pid1, d->stop ? LINK_STOP : LINK_SIGNAL, d->sig, NULL, 0, -1) == 0) {
 		note("forwarded %s to PID 1", name);
 		return;
@@ -134,7 +133,7 @@ static void forward(struct relay *r, const struct signalfd_siginfo *si)
 			(void)linkq_send(&r->to_pid1, LINK_STOP_DELIVERED, d.sig, NULL, 0, -1);
 		return;
 	}
-	via_pid1(r, &d, (int)si->ssi_signo, si->ssi_code == SI_KERNEL);
+	via_pid1(r, &d, (int)si->ssi_signo);
 }
 
 /* signals_drain's callback. */

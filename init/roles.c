@@ -106,6 +106,13 @@ int roles_in_new_namespace(const struct options *opts, const sigset_t *original_
 		return fall_back(opts, original_mask, why);
 	}
 	if (pid == 0) {
+		/* Out of the relay's process group, which is the caller's
+		 * (timeout(1), make, a CI runner): a signal sent to that group
+		 * reaches the relay, which forwards it once. As a shell's job
+		 * PID 1 stays in the job's group, to wake it (pid1.c), and
+		 * leaves signals from outside to the relay (sigpolicy.h). */
+		if (!opts->leads_job && !opts->new_session && setpgid(0, 0) < 0)
+			warn_errno("cannot leave the caller's process group");
 		close(sock[0]);
 		if (rq.needs_go)
 			link_wait_go(sock[1]);

@@ -20,7 +20,9 @@ struct sig_decision sigpolicy_decide(const struct sig_rules *rules, const struct
 		d.verdict = SIG_OURS;
 		return d;
 	}
-	if (!view->relay && view->has_relay && (code == SI_KERNEL || signo == SIGCONT)) {
+	if (!view->relay && view->has_relay &&
+	    (code == SI_KERNEL || signo == SIGCONT ||
+	     (view->shares_group && sender == 0 && code <= 0))) {
 		d.verdict = SIG_ECHO;
 		return d;
 	}

@@ -17,6 +17,9 @@ struct sig_rules {
 struct sig_view {
 	bool relay;     /* the relay outside; else PID 1 */
 	bool has_relay; /* PID 1 only: a relay outside receives what we do */
+	bool shares_group; /* PID 1 only: in the relay's process group (a shell's
+			    * job, which PID 1 may have to wake); else in one of
+			    * its own, which nobody outside signals as a group */
 	pid_t self;     /* our own pid, to recognise our own doing */
 };
 
@@ -48,7 +51,14 @@ bool sigpolicy_is_stop(int sig);
  * forwarded; PID 1 leaves them to the relay, which is in the same group and
  * got them too. SIGCONT (a shell's fg or bg, sent to the job's group) is the
  * relay's alone too: only the relay sees the caller's process groups, so only
- * it can give the command the terminal back before waking it. */
+ * it can give the command the terminal back before waking it.
+ *
+ * Where PID 1 shares the relay's group (shares_group), a signal sent to the
+ * group by a process (kill %1, kill -- -PGID, timeout(1)) reaches both as
+ * well: PID 1 takes none from outside its namespace (sender 0, a user's
+ * code), as the relay forwards its own copy, and passes on to PID 1 over
+ * the link, never by kill(2). Elsewhere PID 1 leads a group of its own, and
+ * a signal from outside is one sent to PID 1 alone: it is forwarded. */
 struct sig_decision sigpolicy_decide(const struct sig_rules *rules, const struct sig_view *view,
 				     int signo, int code, pid_t sender);
 

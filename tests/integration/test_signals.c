@@ -180,3 +180,39 @@ Test(signals, init_role_forwards_to_command)
 	cr_expect_eq(hs_code(&p), 0, "exit %s\nstderr:\n%s", hs_status_str(&p), S(p.err));
 	hs_cleanup(&p);
 }
+
+/* A caller that signals nsinit's process group (kill -- -PGID, timeout(1),
+ * make under timeout -s INT): only the relay is in that group, so each
+ * signal reaches the command once, and one stop is not taken for a second
+ * (which passes --stop-delay at once). Breaker finding: PID 1 shared the
+ * group and forwarded its own copy too. */
+static void own_group(void *arg)
+{
+	(void)arg;
+	(void)setpgid(0, 0);
+}
+
+Test(signals, a_signal_to_nsinits_group_reaches_the_command_once)
+{
+	struct hs_opts o = { .prep = own_group };
+	struct hs_proc p;
+
+	hs_spawn(&p, &o, HS_ARGV("-v", "--stop-delay=60s", "--", hs_probe(), "sigcount", "RTMIN+8",
+				 "1", "0"));
+	cr_assert(hs_read_until(&p, HS_OUT, "ready\n", hs_ms(10000)), "the probe did not start");
+	for (int i = 0; i < 3; i++)
+		cr_assert(kill(-p.pid, SIGRTMIN + 1) == 0, "kill: %s", strerror(errno));
+	cr_assert(kill(-p.pid, SIGTERM) == 0);
+	/* The stop is held, as the only one: no "second stop". */
+	cr_assert(hs_read_until(&p, HS_ERR, "holding SIGTERM for --stop-delay", hs_ms(10000)),
+		  "the stop was not held:\n%s", S(p.err));
+	cr_assert(kill(-p.pid, SIGRTMIN + 8) == 0);
+	cr_assert(hs_wait(&p, hs_ms(10000)), "nsinit did not exit");
+	(void)hs_read_eof(&p, HS_BOTH, hs_ms(3000));
+	cr_expect_eq(hs_code(&p), 0, "%s\n%s", hs_status_str(&p), S(p.err));
+	cr_expect(strstr(S(p.out), "count SIGRTMIN+1 3\n"), "three signals to the group:\n%s",
+		  S(p.out));
+	cr_expect(!strstr(S(p.out), "SIGTERM"), "the held stop reached the command:\n%s", S(p.out));
+	cr_expect(!strstr(S(p.err), "second stop"), "one stop taken for two:\n%s", S(p.err));
+	hs_cleanup(&p);
+}

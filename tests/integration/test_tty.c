@@ -39,6 +39,14 @@ Test(tty, ctrl_c_once_and_sigwinch)
 	scenario("ctrl-c-once");
 }
 
+/* Breaker finding: kill %1 (a signal to the job's process group) reached
+ * the command twice, from the relay and from PID 1, which shares the group
+ * as a shell's job. */
+Test(tty, kill_of_the_job_reaches_the_command_once)
+{
+	scenario("kill-job-once");
+}
+
 Test(tty, stopped_job_and_fg)
 {
 	scenario("stopped-job");

@@ -93,6 +93,15 @@ COUNTER = ("import signal,sys;n={'INT':0,'WINCH':0};"
            "print('INT=%d WINCH=%d'%(n['INT'],n['WINCH']),flush=True)")
 
 
+# Counts SIGRTMIN+1 (queued: no two merge; taken one by one with
+# sigwaitinfo, as Python's handlers would merge them), saying each; at
+# SIGRTMIN+2 says the count and exits 0.
+RT_COUNTER = ("import signal;n=0;A=signal.SIGRTMIN+1;B=signal.SIGRTMIN+2;"
+              "signal.pthread_sigmask(signal.SIG_BLOCK,{A,B});print('ready',flush=True)\n"
+              "while signal.sigwaitinfo({A,B}).si_signo==A: n+=1;print('rt',n,flush=True)\n"
+              "print('RT=%d'%n,flush=True)")
+
+
 # A program that says when it is running and when it is continued, and
 # otherwise waits for signals.
 WAITER = ("python3 -c \"import signal;"
@@ -243,7 +252,25 @@ def scenario_stopped_script(nsinit):
     prompt("the prompt after Ctrl-C")
 
 
+def scenario_kill_job_once(nsinit):
+    """kill %1 reaches the command once: the job's process group holds the
+    relay and PID 1 (which stays there to wake the job), and only the
+    relay's copy is forwarded."""
+    term.send(f"set -b; {nsinit} -- python3 -c \"{RT_COUNTER}\" &\n")
+    # A background job's line can follow the prompt on the same line.
+    term.expect(r"ready\r", "the counting program starting")
+    term.send("kill -s RTMIN+1 %1; kill -s RTMIN+1 %1\n")
+    term.expect(r"rt 2\r", "the two signals arriving")
+    term.send("kill -s RTMIN+2 %1; wait %1; echo rc=$?\n")
+    m = term.expect(r"RT=(\d+)", "the count")
+    if m.group(1) != b"2":
+        fail(f"two signals sent to the job arrived {m.group(1).decode()} times")
+    term.expect(r"rc=0", "nsinit's exit status")
+    prompt("the prompt after nsinit exits")
+
+
 SCENARIOS = {
+    "kill-job-once": scenario_kill_job_once,
     "stopped-script": scenario_stopped_script,
     "bash-job-control": scenario_bash_job_control,
     "bash-job-control-init": scenario_bash_job_control_init,

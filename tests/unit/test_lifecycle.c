@@ -65,6 +65,15 @@ static const struct scenario scenarios[] = {
 		  PHASE_RUNNING, NOCHECK },
 		TICK(11 * S, false, 0, PHASE_RUNNING, 0),
 		END } },
+	{ "--stop-delay: a stop after the held one went out passes at once", {
+		.grace_us = 5 * S, .kill_is_sigkill = true, .owns_namespace = true,
+		.stop_delay_us = 2 * S, .term_as = SIGTERM }, 0, {
+		{ IN_STARTED, 0, 0, false, false, false, 0, 0, 0, PHASE_RUNNING, NOCHECK },
+		{ IN_SIGNAL, 1 * S, SIGTERM, true, false, false, ACT_HOLD, 0, 0, PHASE_RUNNING, NOCHECK },
+		TICK(3 * S, false, ACT_FORWARD, PHASE_RUNNING, 0),
+		{ IN_SIGNAL, 4 * S, SIGTERM, true, false, false, ACT_FORWARD, SIGTERM, 0, PHASE_RUNNING,
+		  NOCHECK },
+		END } },
 	{ "--stop-delay: the held stop goes out when the delay is over", {
 		.grace_us = 5 * S, .kill_is_sigkill = true, .owns_namespace = true,
 		.stop_delay_us = 10 * S, .term_as = SIGTERM }, 0, {
@@ -92,7 +101,7 @@ static const struct scenario scenarios[] = {
 	{ "--timeout: the stop signal, then after --grace the kill-child signal; 124", graceful, 10 * S, {
 		{ IN_STARTED, 0, 0, false, false, false, 0, 0, 0, PHASE_RUNNING, NOCHECK },
 		TICK(1 * S, false, 0, PHASE_RUNNING, 10 * S),
-		TICK(10 * S, false, ACT_TIMED_OUT | ACT_FORWARD, PHASE_RUNNING, 15 * S),
+		TICK(10 * S, false, ACT_TIMED_OUT | ACT_FORWARD | ACT_CONT, PHASE_RUNNING, 15 * S),
 		{ IN_TICK, 15 * S, 0, false, false, false, ACT_SHUTDOWN, 0, REASON_TIMEOUT, PHASE_GRACE, 20 * S },
 		END } },
 	{ "--timeout: -r TERM:0 sends nothing, the kill-child signal still follows", {
@@ -105,7 +114,7 @@ static const struct scenario scenarios[] = {
 		{ IN_STARTED, 0, 0, false, false, false, 0, 0, 0, PHASE_RUNNING, NOCHECK },
 		{ IN_COMMAND_EXITED, 1 * S, 0, false, false, false, 0, 0, 0, PHASE_LEFTOVERS, NOCHECK },
 		TICK(2 * S, false, 0, PHASE_LEFTOVERS, 10 * S),
-		TICK(10 * S, false, ACT_TIMED_OUT | ACT_SPREAD, PHASE_LEFTOVERS, 15 * S),
+		TICK(10 * S, false, ACT_TIMED_OUT | ACT_SPREAD | ACT_CONT, PHASE_LEFTOVERS, 15 * S),
 		TICK(12 * S, false, 0, PHASE_LEFTOVERS, 15 * S),
 		{ IN_TICK, 15 * S, 0, false, false, false, ACT_SHUTDOWN, 0, REASON_TIMEOUT, PHASE_GRACE, 20 * S },
 		TICK(16 * S, true, 0, PHASE_DONE, NOCHECK),
@@ -118,6 +127,16 @@ static const struct scenario scenarios[] = {
 		TICK(2 * S, false, ACT_SPREAD, PHASE_LEFTOVERS, 0),
 		{ IN_SIGNAL, 3 * S, SIGHUP, false, false, false, ACT_SPREAD, SIGHUP, 0, PHASE_LEFTOVERS, NOCHECK },
 		TICK(4 * S, true, 0, PHASE_DONE, NOCHECK),
+		END } },
+	{ "--wait-all: a stop the relay gave the command, told after it exited, reaches what is left", {
+		.grace_us = 5 * S, .owns_namespace = true, .wait_all = true, .term_as = SIGTERM }, 0, {
+		{ IN_STARTED, 0, 0, false, false, false, 0, 0, 0, PHASE_RUNNING, NOCHECK },
+		/* The command exits at once on the TERM the relay sent it;
+		 * PID 1 reaps it before it reads the relay's word. */
+		{ IN_COMMAND_EXITED, 1 * S, 0, false, false, false, 0, 0, 0, PHASE_LEFTOVERS, NOCHECK },
+		{ IN_STOP_DELIVERED, 1 * S, SIGTERM, false, false, false, 0, 0, 0, PHASE_LEFTOVERS, NOCHECK },
+		{ IN_TICK, 1 * S, 0, false, false, false, ACT_SPREAD, SIGTERM, 0, PHASE_LEFTOVERS, 0 },
+		TICK(2 * S, true, 0, PHASE_DONE, NOCHECK),
 		END } },
 	{ "-s --wait-all: the caller's own children are not waited for", {
 		.grace_us = 5 * S, .kill_is_sigkill = true, .wait_all = true, .term_as = SIGTERM }, 10 * S, {

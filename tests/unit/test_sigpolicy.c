@@ -4,7 +4,8 @@
 #include <criterion/criterion.h>
 #include <signal.h>
 
-enum who { RELAY, PID1_WITH_RELAY, PID1_ALONE };
+/* PID1_IN_JOB: with a relay that leads a shell's job, in its process group. */
+enum who { RELAY, PID1_WITH_RELAY, PID1_IN_JOB, PID1_ALONE };
 
 struct row {
 	enum who who;
@@ -49,6 +50,18 @@ static const struct row rows[] = {
 	{ PID1_ALONE, SIGCONT, SI_USER, 9, 0, 0, SIG_FORWARD, SIGCONT, false },
 	/* Real-time signals, queued with a value. */
 	{ RELAY, 40, SI_QUEUE, 9, 0, 0, SIG_FORWARD, 40, false },
+	/* As a shell's job, PID 1 shares the relay's group: a signal sent to
+	 * the job (kill %1) reaches both, and the relay's copy is the one
+	 * forwarded (the breaker saw TERM twice, and --stop-delay skipped as
+	 * for a second stop). One from inside the namespace is PID 1's. */
+	{ PID1_IN_JOB, SIGTERM, SI_USER, 0, 0, 0, SIG_ECHO, 0, false },
+	{ PID1_IN_JOB, 40, SI_QUEUE, 0, 0, 0, SIG_ECHO, 0, false },
+	{ PID1_IN_JOB, SIGTERM, SI_TKILL, 0, 0, 0, SIG_ECHO, 0, false },
+	{ PID1_IN_JOB, SIGTERM, SI_USER, 9, 0, 0, SIG_FORWARD, SIGTERM, true },
+	{ PID1_IN_JOB, SIGINT, SI_KERNEL, 0, 0, 0, SIG_ECHO, 0, false },
+	/* Elsewhere PID 1 leads a group of its own: from outside is to it alone. */
+	{ PID1_WITH_RELAY, SIGTERM, SI_TKILL, 0, 0, 0, SIG_FORWARD, SIGTERM, true },
+	{ PID1_WITH_RELAY, 40, SI_QUEUE, 0, 0, 0, SIG_FORWARD, 40, false },
 };
 
 Test(sigpolicy, table)
@@ -57,7 +70,8 @@ Test(sigpolicy, table)
 		const struct row *r = &rows[i];
 		struct sig_rules rules;
 		struct sig_view view = { .relay = r->who == RELAY,
-					 .has_relay = r->who == PID1_WITH_RELAY, .self = 42 };
+					 .has_relay = r->who == PID1_WITH_RELAY || r->who == PID1_IN_JOB,
+					 .shares_group = r->who == PID1_IN_JOB, .self = 42 };
 
 		for (int s = 0; s < NSIG; s++)
 			rules.rewrite[s] = s;
