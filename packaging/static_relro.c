@@ -14,6 +14,8 @@
  * first among constructors (priority 101), after rcrt1.o has applied every
  * relocation and before main; nothing writes there afterwards. The dynamic
  * build does not link it: ld.so protects it already. */
+#include "lib/errtext.h"
+
 #include <elf.h>
 #include <errno.h>
 #include <stdint.h>
@@ -43,7 +45,9 @@ void nsinit_static_relro(void) __attribute__((constructor(101)));
 static void warn(int err)
 {
 	static const char head[] = "nsinit: cannot make relocated data read-only (RELRO): ";
-	const char *what = strerror(err);
+	/* errtext, not strerror: musl's table of every errno's words is
+	 * 2 KiB nsinit otherwise does without. */
+	const char *what = errtext(err);
 	ssize_t ignored;
 
 	ignored = write(2, head, sizeof(head) - 1);
