@@ -8,7 +8,7 @@
 #   make install    install the binary and man page (honours DESTDIR and PREFIX)
 #
 # Sanitizers: make check BUILD=build/asan SANITIZE=address,undefined
-# Valgrind:   make check NSINIT_WRAP='valgrind -q --error-exitcode=99 ...'
+# Valgrind:   make check ITEST_JOBS=2 NSINIT_WRAP='valgrind -q --vgdb=no --error-exitcode=99 ...'
 
 VERSION  := 0.1.0
 PREFIX   ?= /usr/local
