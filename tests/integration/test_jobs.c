@@ -239,9 +239,13 @@ Test(jobs, wait_all_passes_a_stop_on_after_a_quick_exit)
 
 		hs_spawn(&p, NULL, HS_ARGV("-v", "--wait-all", "--", "sh", "-c", script));
 		cr_assert(hs_read_until(&p, HS_OUT, "up\n", hs_ms(10000)), "run %d: no start", i);
-		/* Once the relay has the pidfd, as in the breaker's runs. */
-		cr_assert(hs_read_until(&p, HS_ERR, "signals go to it directly", hs_ms(10000)),
-			  "run %d: no hand-off:\n%s", i, S(p.err));
+		/* Once the relay has the pidfd, as in the breaker's runs
+		 * (valgrind knows no pidfds: the relay passes the stop to
+		 * PID 1 there). */
+		if (!hs_wrapped())
+			cr_assert(hs_read_until(&p, HS_ERR, "signals go to it directly",
+						hs_ms(10000)),
+				  "run %d: no hand-off:\n%s", i, S(p.err));
 		cr_assert(kill(p.pid, SIGTERM) == 0);
 		cr_assert(hs_wait(&p, hs_ms(10000)), "run %d: nsinit hung after TERM:\n%s", i,
 			  S(p.err));
