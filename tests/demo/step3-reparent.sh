@@ -20,12 +20,18 @@ orphan=$(awk '$4 == "sleep" { print $1 }' "$tmp/3.ps")
 
 note "The demo writes a line to the fifo: sh reads it and exits."
 echo go >&8
+# The kernel gives the orphan to PID 1 as sh exits; nsinit reaps sh a moment
+# later (until then it is a zombie): wait for both, with the deadline.
 adopted() {
-	inside "$pid1" "$tmp/3.ps" && has "$tmp/3.ps" 1 "$orphan" 1 S sleep
+	inside "$pid1" "$tmp/3.ps" && has "$tmp/3.ps" 1 "$orphan" 1 S sleep &&
+		has "$tmp/3.ps" 0 2 '' '' ''
 }
-poll adopted || { table "$tmp/3.ps"; fail "sleep ($orphan) did not get PPID 1 in time"; }
+poll adopted || {
+	table "$tmp/3.ps"
+	has "$tmp/3.ps" 0 2 '' '' '' || fail "sh (PID 2) is still there"
+	fail "sleep ($orphan) did not get PPID 1 in time"
+}
 table "$tmp/3.ps"
-has "$tmp/3.ps" 0 2 '' '' '' || fail "sh (PID 2) is still there"
 ok "sh is gone (nsinit reaped it) and sleep's PPID is 1: the kernel gave the orphan to PID 1"
 
 note "SIGTERM to the orphan (not PID 1: it dies of it); nsinit reaps it and exits."
