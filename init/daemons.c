@@ -71,12 +71,10 @@ void daemons_warn(int proc, const pid_t *only, size_t count)
 		closedir(d);
 	}
 	unsigned n = f.n;
-	const char *first = f.first;
-	long first_pid = f.first_pid;
 
 	if (n)
 		warn("the command exited and left %u daemon%s (%s, pid %ld%s) in a session of "
 		     "%s own; stopping %s with the rest: pass --wait-all to wait for %s",
-		     n, n == 1 ? "" : "s", first, first_pid, n > 1 ? ", ..." : "",
+		     n, n == 1 ? "" : "s", f.first, f.first_pid, n > 1 ? ", ..." : "",
 		     n == 1 ? "its" : "their", n == 1 ? "it" : "them", n == 1 ? "it" : "them");
 }

@@ -79,6 +79,7 @@ int main(int argc, char **argv)
 	 * us in theirs, or in a session without a terminal. */
 	opts.leads_job = getpgrp() == getpid() && isatty(STDIN_FILENO) &&
 			 terminal_session(STDIN_FILENO) == getsid(0);
+	opts.pid1_in_job = opts.leads_job && !opts.new_session;
 	msg_set_verbosity(opts.verbosity);
 	signals_take_over(&original_mask);
 	if (opts.events)

@@ -65,6 +65,9 @@ struct options {
 	bool tty_foreground;     /* stdin is a terminal whose foreground is our group */
 	bool leads_job;          /* we lead our own process group, in a session whose
 				  * terminal is stdin: a shell's job, under job control */
+	bool pid1_in_job;        /* PID 1 stays in the relay's process group: a
+				  * shell's job (to wake it), without --new-session;
+				  * else it leads a group of its own (sigpolicy.h) */
 };
 
 enum {

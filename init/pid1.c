@@ -177,7 +177,7 @@ static void on_signal(void *ctx, const struct signalfd_siginfo *si)
 {
 	struct pid1 *p = ctx;
 	const struct sig_view view = { .relay = false, .has_relay = p->to_relay.sock >= 0,
-				       .shares_group = p->opts->leads_job && !p->opts->new_session,
+				       .shares_group = p->opts->pid1_in_job,
 				       .self = p->self };
 	struct sig_decision d = sigpolicy_decide(&p->opts->rules, &view, (int)si->ssi_signo,
 						 si->ssi_code, (pid_t)si->ssi_pid);
@@ -227,8 +227,10 @@ static bool relay_message(struct pid1 *p)
 	while ((got = link_recv(p->to_relay.sock, &m, &fd, &sender)) == 1) {
 		if (fd >= 0)
 			close(fd);
+		/* Only where PID 1 shares the job's group: kill(0) wakes
+		 * exactly that group, and no other may ever be signalled. */
 		if (m.type == LINK_JOB_STOPPED || m.type == LINK_JOB_RUNNING) {
-			p->relay_stopped = m.type == LINK_JOB_STOPPED;
+			p->relay_stopped = m.type == LINK_JOB_STOPPED && p->opts->pid1_in_job;
 			continue;
 		}
 		if (m.value <= 0 || m.value >= NSIG)

@@ -111,7 +111,7 @@ int roles_in_new_namespace(const struct options *opts, const sigset_t *original_
 		 * reaches the relay, which forwards it once. As a shell's job
 		 * PID 1 stays in the job's group, to wake it (pid1.c), and
 		 * leaves signals from outside to the relay (sigpolicy.h). */
-		if (!opts->leads_job && !opts->new_session && setpgid(0, 0) < 0)
+		if (!opts->pid1_in_job && !opts->new_session && setpgid(0, 0) < 0)
 			warn_errno("cannot leave the caller's process group");
 		close(sock[0]);
 		if (rq.needs_go)

@@ -304,7 +304,10 @@ noreturn void child_run(void *launch)
 	}
 	if ((r = set_caps(rq->caps)) < 0)
 		fail(report, STAGE_CAPS, -r, CAPS_SETS);
-	/* Tell the relay our pid as it sees it (the kernel adds it). */
+	/* Tell the relay our pid as it sees it (the kernel adds it).
+	 * MSG_DONTWAIT cannot drop it: before the command starts only a
+	 * few small messages precede it on the link, far below a socket's
+	 * buffer, and the child must never block on the relay. */
 	if (rq->hello_sock >= 0)
 		(void)RAW(SYS_sendto, rq->hello_sock, &hello, link_hello(&hello), MSG_DONTWAIT, NULL,
 			  0);
